@@ -1,0 +1,56 @@
+package org.atnas.api;
+
+import org.atnas.api.network.NetworkDescription;
+
+/**
+ * The operations a meta-optimizer builds inner loops from, on one thread. Every handle it returns
+ * is owned by this worker and becomes invalid when the worker is closed. Not thread-safe: one
+ * thread at a time; different workers may run at the same time on different threads.
+ *
+ * <p>None of these operations changes W; only {@link Supernet#applyMetaGradient} does.
+ */
+public interface BackendWorker
+        extends AutoCloseable
+{
+    /**
+     * Compiles a subnet of this worker's supernet.
+     *
+     * @throws IllegalArgumentException if the description uses a parameter the supernet lacks or
+     *     has with another shape (the message names it)
+     */
+    Subnet compile(NetworkDescription subnet);
+
+    /**
+     * The subnet's weights W ⊙ A as they are now. With {@code differentiable}, gradients of later
+     * losses can be taken with respect to these weights through inner-loop steps (requires
+     * {@link BackendCapability#SECOND_ORDER} for steps made with {@code createGraph}).
+     */
+    Weights weights(Subnet subnet, boolean differentiable);
+
+    /**
+     * Forward pass of the subnet with the given weights on a batch (batch norm uses the batch's
+     * statistics). The labels are the batch's; the subnet's class count must exceed every label.
+     */
+    Loss forward(Subnet subnet, Weights weights, ImageBatch batch);
+
+    /**
+     * The gradient of a loss with respect to {@code withRespectTo}, which must be the weights the
+     * loss was computed with or weights they were derived from by {@link #sgdStep} (then the
+     * gradient flows back through those steps, which needs {@code createGraph} on them).
+     *
+     * @param createGraph keep the gradient differentiable (second order); throws
+     *     {@link UnsupportedOperationException} naming the backend if it lacks
+     *     {@link BackendCapability#SECOND_ORDER}
+     */
+    Gradient gradient(Loss loss, Weights withRespectTo, boolean createGraph);
+
+    /** Out-of-place SGD: {@code weights - learningRate * gradient}; parameters without gradient are carried over. */
+    Weights sgdStep(Weights weights, Gradient gradient, double learningRate);
+
+    /** {@code minuend - subtrahend}, parameter by parameter (Reptile's meta-gradient W − W̃). */
+    Gradient difference(Weights minuend, Weights subtrahend);
+
+    /** Releases the worker and every handle it still owns. */
+    @Override
+    void close();
+}

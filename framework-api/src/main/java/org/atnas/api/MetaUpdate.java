@@ -1,0 +1,25 @@
+package org.atnas.api;
+
+/**
+ * Settings of the outer update of the supernet weights W: Adam with learning rate η_meta.
+ *
+ * @param learningRate η_meta (the paper: 0.001)
+ * @param beta1 Adam's first-moment decay
+ * @param beta2 Adam's second-moment decay
+ * @param epsilon Adam's denominator term
+ */
+public record MetaUpdate(double learningRate, double beta1, double beta2, double epsilon)
+{
+    public MetaUpdate
+    {
+        if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)) {
+            throw new IllegalArgumentException("Invalid Adam settings: learning rate " + learningRate + ", beta1 " + beta1 + ", beta2 " + beta2 + ", epsilon " + epsilon);
+        }
+    }
+
+    /** Adam with PyTorch's defaults and the given learning rate. */
+    public static MetaUpdate adam(double learningRate)
+    {
+        return new MetaUpdate(learningRate, 0.9, 0.999, 1e-8);
+    }
+}

@@ -1,0 +1,38 @@
+package org.atnas.api.plugin;
+
+import java.util.List;
+
+/**
+ * Makes one named component of one service type. The configuration selects a component by name
+ * (for example {@code evolver = ga}); the host then calls {@link #create} with the settings this
+ * factory declared.
+ *
+ * @param <T> the service: {@code SearchSpace}, {@code WeightBackend}, {@code MetaOptimizer},
+ *     {@code Evolver} or {@code Predictor}
+ */
+public interface ComponentFactory<T>
+{
+    /** The service interface this factory makes. */
+    Class<T> service();
+
+    /** The name configuration selects it by: lower case, digits and dashes, for example {@code random-forest}. */
+    String name();
+
+    /** One line for {@code atnas plugins}. */
+    String description();
+
+    /**
+     * Every configuration key this component reads, each with type, default and description. Keys
+     * start with the component's name and a dot ({@code ga.parent-fraction}). A key set in the
+     * configuration that no selected component declares is an error.
+     */
+    List<Setting<?>> settings();
+
+    /**
+     * Creates the component. Called with the thread context class loader set to the plugin's.
+     *
+     * @param context the values of {@link #settings()}, parsed and checked
+     * @throws IllegalArgumentException if the settings cannot work together (the message names the keys)
+     */
+    T create(ComponentContext context);
+}
