@@ -1,0 +1,251 @@
+package org.atnas.core.bench;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+import org.atnas.api.ArchitectureCode;
+import org.atnas.api.Evolver;
+import org.atnas.api.FitnessTable;
+import org.atnas.api.Individual;
+import org.atnas.api.Population;
+import org.atnas.api.SearchSpace;
+import org.atnas.core.run.MetricsLog;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs an evolver as a search against a tabular benchmark, beside random search with the same
+ * budget and seeds. The budget counts distinct architectures queried: asking the table again for a
+ * code already seen is free, as a real search would cache it.
+ */
+public final class EvolverBenchmark
+{
+    /** Draws of a new code before random search gives up (a space smaller than the budget). */
+    private static final int SAMPLE_ATTEMPTS = 10_000;
+
+    /**
+     * @param budget distinct architectures each run may query
+     * @param runs independent runs per method, run r seeded with {@code seed + r}
+     * @param population the evolver's population size K
+     * @param seed the first run's seed
+     */
+    public record Settings(int budget, int runs, int population, long seed)
+    {
+        public Settings
+        {
+            if (budget < 1 || runs < 1 || population < 2) {
+                throw new IllegalArgumentException("budget and runs must be at least 1 and population at least 2, got budget " + budget + ", runs " + runs + ", population " + population);
+            }
+            if (population > budget) {
+                throw new IllegalArgumentException("population " + population + " is larger than the budget " + budget + ": the first generation could not be evaluated");
+            }
+        }
+    }
+
+    /**
+     * One method's runs.
+     *
+     * @param method {@code random} or the evolver's name
+     * @param bestSoFar per run, the best fitness after each query (index q: after q + 1 queries)
+     */
+    public record MethodResult(String method, List<double[]> bestSoFar)
+    {
+        public MethodResult
+        {
+            bestSoFar = List.copyOf(bestSoFar);
+        }
+
+        /** The best fitness each run found with at most {@code queries} queries. */
+        public double[] bestAfter(int queries)
+        {
+            return bestSoFar.stream().mapToDouble(curve -> curve[Math.min(queries, curve.length) - 1]).toArray();
+        }
+    }
+
+    /**
+     * @param metric what the fitness is
+     * @param tableSize rows in the table
+     * @param tableBest the table's best fitness
+     * @param settings the benchmark's settings
+     * @param evolver the evolver's runs
+     * @param random random search's runs
+     */
+    public record Result(String metric, int tableSize, double tableBest, Settings settings, MethodResult evolver, MethodResult random) {}
+
+    private final SearchSpace space;
+    private final FitnessTable table;
+    private final Evolver evolver;
+
+    public EvolverBenchmark(SearchSpace space, FitnessTable table, Evolver evolver)
+    {
+        this.space = requireNonNull(space, "space is null");
+        this.table = requireNonNull(table, "table is null");
+        this.evolver = requireNonNull(evolver, "evolver is null");
+    }
+
+    /**
+     * Runs both methods.
+     *
+     * @param metrics receives one line per generation and per random-search run, if present
+     * @param progress receives one line per finished run
+     */
+    public Result run(Settings settings, Optional<MetricsLog> metrics, Consumer<String> progress)
+    {
+        List<double[]> evolved = new ArrayList<>();
+        List<double[]> sampled = new ArrayList<>();
+        for (int run = 0; run < settings.runs(); run++) {
+            long seed = settings.seed() + run;
+            Queries ga = new Queries(settings.budget());
+            evolve(ga, settings.population(), new SplittableRandom(seed), run, metrics);
+            evolved.add(ga.bestSoFar());
+            Queries random = new Queries(settings.budget());
+            sample(random, new SplittableRandom(seed));
+            sampled.add(random.bestSoFar());
+            int finished = run;
+            metrics.ifPresent(log -> log.append(line("random", finished, 0, random)));
+            progress.accept(String.format(Locale.ROOT, "run %d/%d (seed %d): %s best %.2f, random best %.2f",
+                    run + 1, settings.runs(), seed, evolver.name(), ga.best(), random.best()));
+        }
+        return new Result(table.metric(), table.codes().size(), table.bestFitness(), settings, new MethodResult(evolver.name(), evolved), new MethodResult("random", sampled));
+    }
+
+    private void evolve(Queries queries, int size, SplittableRandom random, int run, Optional<MetricsLog> metrics)
+    {
+        List<ArchitectureCode> initial = new ArrayList<>();
+        Set<ArchitectureCode> distinct = new HashSet<>();
+        for (int attempt = 0; initial.size() < size && attempt < SAMPLE_ATTEMPTS; attempt++) {
+            ArchitectureCode code = space.sample(random);
+            if (distinct.add(code)) {
+                initial.add(code);
+            }
+        }
+        Population population = Population.ofCodes(initial);
+        // a generation that only revisits known codes costs nothing; bound the loop for evolvers that stop exploring
+        int maxGenerations = 100 * queries.budget();
+        for (int generation = 0; generation < maxGenerations; generation++) {
+            List<Individual> evaluated = new ArrayList<>();
+            for (Individual individual : population.individuals()) {
+                if (individual.isEvaluated()) {
+                    evaluated.add(individual);
+                    continue;
+                }
+                OptionalDouble fitness = queries.query(individual.code());
+                if (fitness.isEmpty()) {
+                    return;
+                }
+                evaluated.add(Individual.evaluated(individual.code(), fitness.getAsDouble()));
+            }
+            int finished = generation;
+            metrics.ifPresent(log -> log.append(line(evolver.name(), run, finished, queries)));
+            population = evolver.evolve(new Population(evaluated), space, random);
+        }
+    }
+
+    private void sample(Queries queries, SplittableRandom random)
+    {
+        for (int attempt = 0; !queries.exhausted() && attempt < queries.budget() * SAMPLE_ATTEMPTS; attempt++) {
+            queries.query(space.sample(random));
+        }
+    }
+
+    private static Map<String, Object> line(String method, int run, int generation, Queries queries)
+    {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("method", method);
+        line.put("run", run);
+        line.put("generation", generation);
+        line.put("queries", queries.count());
+        line.put("best", queries.best());
+        return line;
+    }
+
+    /** The table queries of one run: distinct codes up to the budget, and the best fitness after each. */
+    private final class Queries
+    {
+        private final int budget;
+        private final Map<ArchitectureCode, Double> seen = new LinkedHashMap<>();
+        private final double[] bestSoFar;
+        private double best = Double.NEGATIVE_INFINITY;
+
+        Queries(int budget)
+        {
+            this.budget = budget;
+            this.bestSoFar = new double[budget];
+        }
+
+        int budget()
+        {
+            return budget;
+        }
+
+        int count()
+        {
+            return seen.size();
+        }
+
+        boolean exhausted()
+        {
+            return seen.size() >= budget;
+        }
+
+        double best()
+        {
+            return best;
+        }
+
+        /** The fitness of a code: free if seen before, empty when the budget is spent. */
+        OptionalDouble query(ArchitectureCode code)
+        {
+            Double known = seen.get(code);
+            if (known != null) {
+                return OptionalDouble.of(known);
+            }
+            if (exhausted()) {
+                return OptionalDouble.empty();
+            }
+            double fitness = table.fitness(code).orElseThrow(() -> new IllegalStateException("The fitness table has no row for architecture " + code + " (" + space.toNotation(code) + ")"));
+            seen.put(code, fitness);
+            best = Math.max(best, fitness);
+            bestSoFar[seen.size() - 1] = best;
+            return OptionalDouble.of(fitness);
+        }
+
+        /** The best-so-far curve; a run that spent less than its budget keeps its last best. */
+        double[] bestSoFar()
+        {
+            for (int i = Math.max(1, seen.size()); i < budget; i++) {
+                bestSoFar[i] = bestSoFar[i - 1];
+            }
+            return bestSoFar.clone();
+        }
+    }
+
+    /** The report: mean ± std of each method's best, the gap to the table's best, and the best at a quarter and half of the budget. */
+    public static String format(Result result)
+    {
+        Settings settings = result.settings();
+        int quarter = Math.max(1, settings.budget() / 4);
+        int half = Math.max(1, settings.budget() / 2);
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "Search against the table: %,d architectures, fitness = %s, table best %.2f%n", result.tableSize(), result.metric(), result.tableBest()));
+        text.append(String.format(Locale.ROOT, "budget %d distinct architectures per run, %d runs (seeds %d..%d), population %d%n%n",
+                settings.budget(), settings.runs(), settings.seed(), settings.seed() + settings.runs() - 1, settings.population()));
+        text.append(String.format(Locale.ROOT, "%-10s %18s %12s %14s %14s%n", "method", "best (mean ± std)", "gap to best", "mean @" + quarter, "mean @" + half));
+        for (MethodResult method : List.of(result.evolver(), result.random())) {
+            double[] best = method.bestAfter(settings.budget());
+            text.append(String.format(Locale.ROOT, "%-10s %11.2f ± %4.2f %12.2f %14.2f %14.2f%n",
+                    method.method(), Statistics.mean(best), Statistics.standardDeviation(best), result.tableBest() - Statistics.mean(best),
+                    Statistics.mean(method.bestAfter(quarter)), Statistics.mean(method.bestAfter(half))));
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,224 @@
+package org.atnas.core.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.atnas.api.plugin.ComponentContext;
+import org.atnas.api.plugin.Setting;
+import org.atnas.core.ServiceType;
+import org.atnas.core.plugin.PluginRegistry;
+import org.atnas.core.plugin.RegisteredComponent;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The configuration checked against the installed components: the selected component of each
+ * service a command needs, and every known key parsed to its type. Fails on the first problem with
+ * a message that names the key, the value, where it came from and what was expected.
+ */
+public final class ResolvedConfiguration
+{
+    private final Configuration raw;
+    private final Map<ServiceType, RegisteredComponent> selected;
+    private final Map<String, Setting<?>> settings;
+    private final Map<String, Object> values;
+
+    private ResolvedConfiguration(Configuration raw, Map<ServiceType, RegisteredComponent> selected, Map<String, Setting<?>> settings, Map<String, Object> values)
+    {
+        this.raw = raw;
+        this.selected = selected;
+        this.settings = settings;
+        this.values = values;
+    }
+
+    /**
+     * Resolves {@code raw} for a command that needs {@code services}.
+     *
+     * @throws ConfigurationException for an unknown component name, a key that no selected
+     *     component reads, or a malformed value
+     */
+    public static ResolvedConfiguration resolve(Configuration raw, PluginRegistry registry, Set<ServiceType> services)
+    {
+        requireNonNull(raw, "raw is null");
+        requireNonNull(registry, "registry is null");
+        Map<String, Setting<?>> settings = new LinkedHashMap<>();
+        CoreSettings.all().forEach(setting -> settings.put(setting.key(), setting));
+        Map<String, Object> values = new HashMap<>();
+        parseAll(raw, settings.values(), values);
+
+        // the component each service's key names, if installed: its keys are known even when this command does not use it
+        Map<ServiceType, RegisteredComponent> selected = new EnumMap<>(ServiceType.class);
+        Map<ServiceType, RegisteredComponent> named = new EnumMap<>(ServiceType.class);
+        for (ServiceType service : ServiceType.values()) {
+            String name = (String) values.get(service.key());
+            Optional<RegisteredComponent> component = registry.find(service, name);
+            if (component.isPresent()) {
+                named.put(service, component.get());
+            }
+            else if (services.contains(service) && !(service.isOptional() && name.equals(ServiceType.NONE))) {
+                List<String> known = new ArrayList<>(registry.components(service).keySet());
+                if (service.isOptional()) {
+                    known.add(0, ServiceType.NONE);
+                }
+                throw new ConfigurationException("Unknown " + service.label() + " [" + name + "] for key [" + service.key() + "]" + sourceOf(raw, service.key()) + "; known: " + known);
+            }
+        }
+        named.forEach((service, component) -> {
+            if (services.contains(service)) {
+                selected.put(service, component);
+            }
+            for (Setting<?> setting : component.factory().settings()) {
+                settings.put(setting.key(), setting);
+            }
+        });
+
+        for (Map.Entry<String, Configuration.Entry> entry : raw.entries().entrySet()) {
+            if (!settings.containsKey(entry.getKey())) {
+                throw unknownKey(entry.getKey(), entry.getValue(), registry, named, settings.keySet());
+            }
+        }
+        parseAll(raw, settings.values(), values);
+        return new ResolvedConfiguration(raw, Map.copyOf(selected), Collections.unmodifiableMap(settings), values);
+    }
+
+    private static void parseAll(Configuration raw, Collection<Setting<?>> settings, Map<String, Object> values)
+    {
+        for (Setting<?> setting : settings) {
+            Optional<Configuration.Entry> entry = raw.get(setting.key());
+            if (entry.isPresent()) {
+                try {
+                    values.put(setting.key(), setting.parse(entry.get().value()));
+                }
+                catch (IllegalArgumentException e) {
+                    throw new ConfigurationException("Invalid value [" + entry.get().value() + "] for key [" + setting.key() + "] (from " + entry.get().source() + "): expected " + e.getMessage());
+                }
+            }
+            else {
+                setting.defaultValue().ifPresent(value -> values.put(setting.key(), value));
+            }
+        }
+    }
+
+    private static ConfigurationException unknownKey(String key, Configuration.Entry entry, PluginRegistry registry, Map<ServiceType, RegisteredComponent> named, Set<String> known)
+    {
+        for (RegisteredComponent component : registry.all()) {
+            if (component.factory().settings().stream().anyMatch(setting -> setting.key().equals(key))) {
+                ServiceType service = component.service();
+                String current = named.containsKey(service) ? named.get(service).name() : "not installed or none";
+                return new ConfigurationException("Configuration key [" + key + "] (from " + entry.source() + ") belongs to " + service.label() + " [" + component.name() + "], which is not selected (" + service.key() + " = " + current + ")");
+            }
+        }
+        String suggestion = known.stream()
+                .filter(candidate -> editDistance(candidate, key) <= Math.max(2, key.length() / 5))
+                .min((a, b) -> Integer.compare(editDistance(a, key), editDistance(b, key)))
+                .map(candidate -> "; did you mean [" + candidate + "]?")
+                .orElse("");
+        return new ConfigurationException("Unknown configuration key [" + key + "] (from " + entry.source() + "): no selected component reads it" + suggestion);
+    }
+
+    private static String sourceOf(Configuration raw, String key)
+    {
+        return raw.get(key).map(entry -> " (from " + entry.source() + ")").orElse(" (default)");
+    }
+
+    static int editDistance(String a, String b)
+    {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /** The selected component of a service the command needs; empty for {@code predictor = none}. */
+    public Optional<RegisteredComponent> selected(ServiceType service)
+    {
+        return Optional.ofNullable(selected.get(service));
+    }
+
+    /** The selected components of the services the command needs. */
+    public Map<ServiceType, RegisteredComponent> selected()
+    {
+        return selected;
+    }
+
+    /**
+     * The value of a core setting (or any known setting).
+     *
+     * @throws ConfigurationException naming the key if it has neither value nor default
+     */
+    public <T> T get(Setting<T> setting)
+    {
+        return find(setting).orElseThrow(() -> new ConfigurationException("Missing value for key [" + setting.key() + "]: " + setting.description()));
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> find(Setting<T> setting)
+    {
+        if (settings.get(setting.key()) != setting) {
+            throw new IllegalArgumentException("Setting [" + setting.key() + "] is not known to this configuration");
+        }
+        return Optional.ofNullable((T) values.get(setting.key()));
+    }
+
+    /** What a component's factory reads its settings through. */
+    public ComponentContext contextFor(RegisteredComponent component)
+    {
+        List<Setting<?>> declared = component.factory().settings();
+        return new ComponentContext()
+        {
+            @Override
+            public <T> T get(Setting<T> setting)
+            {
+                return find(setting).orElseThrow(() -> new ConfigurationException("Missing value for key [" + setting.key() + "]: " + setting.description()));
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> Optional<T> find(Setting<T> setting)
+            {
+                if (!declared.contains(setting)) {
+                    throw new IllegalArgumentException(component.service().label() + " [" + component.name() + "] reads setting [" + setting.key() + "], which its factory does not declare");
+                }
+                return Optional.ofNullable((T) values.get(setting.key()));
+            }
+        };
+    }
+
+    /** Every known key with a value (configured or default) as text, in documentation order: core first. */
+    public Map<String, String> effective()
+    {
+        Map<String, String> effective = new LinkedHashMap<>();
+        for (Setting<?> setting : settings.values()) {
+            Optional<String> text = raw.get(setting.key()).map(Configuration.Entry::value)
+                    .or(() -> setting.defaultValue().map(String::valueOf));
+            text.ifPresent(value -> effective.put(setting.key(), value));
+        }
+        return effective;
+    }
+
+    /** The known settings, core first, then by component. */
+    public Collection<Setting<?>> settings()
+    {
+        return settings.values();
+    }
+}

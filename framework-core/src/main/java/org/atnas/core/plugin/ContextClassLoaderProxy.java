@@ -1,0 +1,90 @@
+package org.atnas.core.plugin;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+
+import org.atnas.api.BackendHandle;
+
+/**
+ * Wraps a component so that every call into it runs with the thread context class loader set to
+ * its plugin's class loader (DJL, for one, finds its engine through it). Objects a call returns
+ * that are themselves API services (a supernet, a worker) are wrapped the same way; opaque
+ * {@link BackendHandle}s are not, because the backend must get its own objects back, and
+ * arguments that are wrapped objects are unwrapped before the call.
+ */
+public final class ContextClassLoaderProxy
+        implements InvocationHandler
+{
+    private static final String API_PACKAGE = "org.atnas.api";
+
+    private final Object target;
+    private final ClassLoader loader;
+
+    private ContextClassLoaderProxy(Object target, ClassLoader loader)
+    {
+        this.target = target;
+        this.loader = loader;
+    }
+
+    /** {@code target} behind a proxy of the API interface {@code type} that sets the context class loader to {@code loader}. */
+    public static <T> T wrap(Class<T> type, T target, ClassLoader loader)
+    {
+        if (target == null || Proxy.isProxyClass(target.getClass()) && Proxy.getInvocationHandler(target) instanceof ContextClassLoaderProxy) {
+            return target;
+        }
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new ContextClassLoaderProxy(target, loader)));
+    }
+
+    /** The object behind a proxy made by {@link #wrap}, or the argument itself. */
+    public static Object unwrap(Object object)
+    {
+        if (object != null && Proxy.isProxyClass(object.getClass()) && Proxy.getInvocationHandler(object) instanceof ContextClassLoaderProxy proxy) {
+            return proxy.target;
+        }
+        return object;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] arguments)
+            throws Throwable
+    {
+        if (method.getDeclaringClass() == Object.class) {
+            return switch (method.getName()) {
+                case "equals" -> proxy == arguments[0] || target.equals(unwrap(arguments[0]));
+                case "hashCode" -> target.hashCode();
+                default -> method.invoke(target, arguments);
+            };
+        }
+        if (arguments != null) {
+            for (int i = 0; i < arguments.length; i++) {
+                arguments[i] = unwrap(arguments[i]);
+            }
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        Object result;
+        try {
+            result = method.invoke(target, arguments);
+        }
+        catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+        finally {
+            thread.setContextClassLoader(previous);
+        }
+        Class<?> returnType = method.getReturnType();
+        if (result != null && returnType.isInterface() && returnType.getPackageName().startsWith(API_PACKAGE) && !BackendHandle.class.isAssignableFrom(returnType)) {
+            return wrap(cast(returnType), result, loader);
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Class<T> cast(Class<?> type)
+    {
+        return (Class<T>) type;
+    }
+}

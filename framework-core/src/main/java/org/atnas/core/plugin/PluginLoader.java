@@ -1,0 +1,218 @@
+package org.atnas.core.plugin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.atnas.api.plugin.ApiVersion;
+import org.atnas.api.plugin.ComponentFactory;
+import org.atnas.api.plugin.Plugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Finds plugins: one class loader per folder under {@code plugins/}, and {@link ServiceLoader} for
+ * the {@link Plugin} in it (Trino's plugin manager, Druid's extensions).
+ */
+public final class PluginLoader
+{
+    private static final Logger log = LoggerFactory.getLogger(PluginLoader.class);
+    private static final String SERVICE_FILE = "META-INF/services/" + Plugin.class.getName();
+
+    private final ClassLoader host;
+
+    /** @param host the class loader that holds the API (the plugins' parent for API packages) */
+    public PluginLoader(ClassLoader host)
+    {
+        this.host = requireNonNull(host, "host is null");
+    }
+
+    /**
+     * Loads every sub-folder of {@code pluginsDirectory} as one plugin, in name order.
+     *
+     * @throws PluginLoadException naming the folder when one cannot be loaded
+     */
+    public List<InstalledPlugin> loadFolders(Path pluginsDirectory)
+    {
+        if (!Files.isDirectory(pluginsDirectory)) {
+            throw new PluginLoadException("Plugin directory [" + pluginsDirectory + "] does not exist or is not a directory");
+        }
+        List<Path> folders;
+        try (Stream<Path> children = Files.list(pluginsDirectory)) {
+            folders = children.filter(Files::isDirectory).sorted().toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot list plugin directory [" + pluginsDirectory + "]", e);
+        }
+        List<InstalledPlugin> plugins = new ArrayList<>();
+        for (Path folder : folders) {
+            plugins.add(loadFolder(folder, pluginsDirectory.getFileName() + "/" + folder.getFileName()));
+        }
+        return plugins;
+    }
+
+    /** The plugins visible to the host's own class loader (development and tests; the distribution uses folders only). */
+    public List<InstalledPlugin> loadClasspath()
+    {
+        List<InstalledPlugin> plugins = new ArrayList<>();
+        for (Plugin plugin : discover(host, "classpath")) {
+            plugins.add(install(plugin, "classpath", "classpath", host, versionOf(plugin.getClass().getPackage())));
+        }
+        return plugins;
+    }
+
+    private InstalledPlugin loadFolder(Path folder, String location)
+    {
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(folder)) {
+            jars = files.filter(file -> file.getFileName().toString().endsWith(".jar")).sorted().toList();
+        }
+        catch (IOException e) {
+            throw new PluginLoadException("Plugin folder [" + location + "] cannot be listed: " + e.getMessage(), e);
+        }
+        if (jars.isEmpty()) {
+            throw new PluginLoadException("Plugin folder [" + location + "] holds no jar file");
+        }
+        URL[] urls = new URL[jars.size()];
+        String version = "unknown";
+        boolean hasServiceFile = false;
+        for (int i = 0; i < jars.size(); i++) {
+            try (JarFile jar = new JarFile(jars.get(i).toFile())) {
+                urls[i] = jars.get(i).toUri().toURL();
+                if (jar.getEntry(SERVICE_FILE) != null) {
+                    hasServiceFile = true;
+                    version = versionOf(jar.getManifest());
+                }
+            }
+            catch (MalformedURLException e) {
+                throw new PluginLoadException("Plugin folder [" + location + "]: bad jar path " + jars.get(i), e);
+            }
+            catch (IOException e) {
+                throw new PluginLoadException("Plugin folder [" + location + "]: " + jars.get(i).getFileName() + " is not a readable jar file: " + e.getMessage(), e);
+            }
+        }
+        if (!hasServiceFile) {
+            throw new PluginLoadException("Plugin folder [" + location + "] holds no implementation of " + Plugin.class.getName() + " (none of its jars has " + SERVICE_FILE + ")");
+        }
+        String name = folder.getFileName().toString();
+        PluginClassLoader loader = new PluginClassLoader("plugin-" + name, urls, host);
+        List<Plugin> found = discover(loader, location);
+        if (found.size() != 1) {
+            throw new PluginLoadException("Plugin folder [" + location + "] must hold exactly one implementation of " + Plugin.class.getName() + ", found " + found.size() + ": " + found.stream().map(plugin -> plugin.getClass().getName()).toList());
+        }
+        InstalledPlugin plugin = install(found.get(0), name, location, loader, version);
+        log.debug("Loaded plugin {} {} from {}", name, version, location);
+        return plugin;
+    }
+
+    private static List<Plugin> discover(ClassLoader loader, String location)
+    {
+        List<Plugin> plugins = new ArrayList<>();
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            Iterator<Plugin> iterator = ServiceLoader.load(Plugin.class, loader).iterator();
+            while (iterator.hasNext()) {
+                plugins.add(iterator.next());
+            }
+        }
+        catch (ServiceConfigurationError | LinkageError e) {
+            throw new PluginLoadException("Plugin folder [" + location + "]: cannot create its " + Plugin.class.getSimpleName() + ": " + describe(e), e);
+        }
+        finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+        return plugins;
+    }
+
+    private static InstalledPlugin install(Plugin plugin, String name, String location, ClassLoader loader, String version)
+    {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            String apiVersion;
+            List<ComponentFactory<?>> components;
+            try {
+                apiVersion = plugin.apiVersion();
+            }
+            catch (RuntimeException | LinkageError e) {
+                throw new PluginLoadException("Plugin folder [" + location + "]: " + plugin.getClass().getName() + ".apiVersion() failed: " + describe(e), e);
+            }
+            checkApiVersion(apiVersion, location);
+            try {
+                components = plugin.components();
+            }
+            catch (RuntimeException | LinkageError e) {
+                throw new PluginLoadException("Plugin folder [" + location + "]: " + plugin.getClass().getName() + ".components() failed: " + describe(e), e);
+            }
+            if (components == null || components.isEmpty()) {
+                throw new PluginLoadException("Plugin folder [" + location + "]: " + plugin.getClass().getName() + " offers no component");
+            }
+            return new InstalledPlugin(name, location, version, apiVersion, loader, plugin, components);
+        }
+        finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    static void checkApiVersion(String apiVersion, String location)
+    {
+        int[] plugin = parseVersion(apiVersion);
+        int[] current = parseVersion(ApiVersion.CURRENT);
+        if (plugin == null) {
+            throw new PluginLoadException("Plugin folder [" + location + "] reports API version [" + apiVersion + "], expected major.minor such as " + ApiVersion.CURRENT);
+        }
+        if (plugin[0] != current[0] || plugin[1] > current[1]) {
+            throw new PluginLoadException("Plugin folder [" + location + "] was built against atnas API " + apiVersion + ", but this host provides API " + ApiVersion.CURRENT + "; rebuild the plugin against API " + ApiVersion.CURRENT);
+        }
+    }
+
+    private static int[] parseVersion(String version)
+    {
+        if (version == null || !version.matches("\\d{1,4}\\.\\d{1,4}")) {
+            return null;
+        }
+        String[] parts = version.split("\\.");
+        return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+    }
+
+    private static String versionOf(Manifest manifest)
+    {
+        if (manifest == null) {
+            return "unknown";
+        }
+        String version = manifest.getMainAttributes().getValue("Bundle-Version");
+        if (version == null) {
+            version = manifest.getMainAttributes().getValue("Implementation-Version");
+        }
+        return version == null ? "unknown" : version;
+    }
+
+    private static String versionOf(Package javaPackage)
+    {
+        String version = javaPackage == null ? null : javaPackage.getImplementationVersion();
+        return version == null ? "unknown" : version;
+    }
+
+    private static String describe(Throwable error)
+    {
+        StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append(": ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+}

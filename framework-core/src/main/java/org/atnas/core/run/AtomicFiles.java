@@ -1,0 +1,47 @@
+package org.atnas.core.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Writes files so that a reader sees the old content or the new one, never half of it. */
+public final class AtomicFiles
+{
+    private AtomicFiles() {}
+
+    /**
+     * Writes {@code content} to a temporary file beside {@code target}, then renames it over
+     * {@code target}. On failure the temporary file is removed and {@code target} is untouched.
+     *
+     * @throws UncheckedIOException naming the target
+     */
+    public static void write(Path target, byte[] content)
+    {
+        Path directory = target.toAbsolutePath().getParent();
+        Path temporary = null;
+        try {
+            temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
+            Files.write(temporary, content);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (IOException e) {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                }
+                catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw new UncheckedIOException("Cannot write [" + target + "]: " + e.getMessage(), e);
+        }
+    }
+
+    public static void writeString(Path target, String content)
+    {
+        write(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+}
