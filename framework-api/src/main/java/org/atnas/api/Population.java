@@ -54,6 +54,8 @@ public final class Population
      */
     public List<Individual> ranked()
     {
+        // the sort compares nothing when there is one individual: check each one
+        individuals.forEach(Individual::requireFitness);
         List<Individual> sorted = new ArrayList<>(individuals);
         sorted.sort(BEST_FIRST);
         return List.copyOf(sorted);

@@ -1,0 +1,43 @@
+package org.atnas.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code atnas}: the top-level command. */
+@Command(name = "atnas",
+        mixinStandardHelpOptions = true,
+        versionProvider = AtnasCommand.Version.class,
+        description = "Across-Task Neural Architecture Search (AT-NAS) on the JVM.",
+        subcommands = {PluginsCommand.class, ConfigCommand.class, BenchCommand.class})
+final class AtnasCommand
+        implements Runnable
+{
+    final Launcher launcher;
+
+    @Spec
+    CommandSpec spec;
+
+    AtnasCommand(Launcher launcher)
+    {
+        this.launcher = launcher;
+    }
+
+    @Override
+    public void run()
+    {
+        throw new ParameterException(spec.commandLine(), "Missing command: try atnas --help");
+    }
+
+    static final class Version
+            implements IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            return new String[] {Launcher.version()};
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.atnas.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import org.atnas.api.plugin.ApiVersion;
+import org.atnas.core.ComponentStartException;
+import org.atnas.core.config.ConfigurationException;
+import org.atnas.core.plugin.InstalledPlugin;
+import org.atnas.core.plugin.PluginLoadException;
+import org.atnas.core.plugin.PluginLoader;
+import picocli.CommandLine;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs one {@code atnas} command line in a distribution home ({@code bin/}, {@code lib/},
+ * {@code plugins/}, {@code conf/}). Tests call {@link #run} directly: the same code path as
+ * {@code bin/atnas}.
+ */
+public final class Launcher
+{
+    private final Path home;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private List<InstalledPlugin> plugins;
+
+    Launcher(Path home, PrintWriter out, PrintWriter err)
+    {
+        this.home = requireNonNull(home, "home is null");
+        this.out = requireNonNull(out, "out is null");
+        this.err = requireNonNull(err, "err is null");
+    }
+
+    /**
+     * Runs a command line; returns the process exit code: 0 on success, 1 when the command failed
+     * (the reason printed on {@code err}), 2 for a malformed command line.
+     */
+    public static int run(Path home, PrintWriter out, PrintWriter err, String... args)
+    {
+        Launcher launcher = new Launcher(home, out, err);
+        CommandLine commandLine = new CommandLine(new AtnasCommand(launcher));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
+            if (isUserError(exception)) {
+                err.println("error: " + exception.getMessage());
+            }
+            else {
+                err.println("error: " + exception);
+                exception.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        int status = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    /** Errors whose message says all a user needs: bad configuration, plugins, input files. */
+    private static boolean isUserError(Exception exception)
+    {
+        return exception instanceof ConfigurationException
+                || exception instanceof PluginLoadException
+                || exception instanceof ComponentStartException
+                || exception instanceof IllegalArgumentException
+                || exception instanceof UncheckedIOException;
+    }
+
+    Path home()
+    {
+        return home;
+    }
+
+    PrintWriter out()
+    {
+        return out;
+    }
+
+    PrintWriter err()
+    {
+        return err;
+    }
+
+    /** The plugins of {@code <home>/plugins}, loaded on first use. */
+    List<InstalledPlugin> plugins()
+    {
+        if (plugins == null) {
+            plugins = new PluginLoader(Launcher.class.getClassLoader()).loadFolders(home.resolve("plugins"));
+        }
+        return plugins;
+    }
+
+    /** {@code atnas 0.1.0 (API 1.0)}. */
+    static String version()
+    {
+        Properties properties = new Properties();
+        try (InputStream in = Launcher.class.getResourceAsStream("/atnas-version.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("atnas-version.properties is missing from the launcher jar");
+            }
+            properties.load(in);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "atnas " + properties.getProperty("version") + " (API " + ApiVersion.CURRENT + ")";
+    }
+}

@@ -1,0 +1,147 @@
+package org.atnas.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.atnas.core.testing.PluginCompiler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The assembled distribution (target/atnas-VERSION), after {@code mvn package}. */
+class DistributionIT
+{
+    private static final Path DISTRIBUTION = Path.of(System.getProperty("atnas.distribution", "target/atnas-0.1.0"));
+    private static final Path TABLE = Path.of("../../shared/data/nasbench201/nats_bench_tss.csv");
+
+    @TempDir
+    Path temporary;
+
+    /** The shared NAS-Bench-201 table: a test that needs it fails under CI=true when it is missing, and is skipped elsewhere. */
+    private static Path table()
+    {
+        if (!Files.isRegularFile(TABLE)) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("CI=true but the NAS-Bench-201 table is missing: " + TABLE.toAbsolutePath());
+            }
+            assumeTrue(false, "no NAS-Bench-201 table at " + TABLE.toAbsolutePath());
+        }
+        return TABLE;
+    }
+
+    private static String process(Path directory, String... command)
+            throws IOException, InterruptedException
+    {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    @Test
+    void theLauncherScriptListsTheBundledPlugins()
+            throws Exception
+    {
+        String launcher = DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString();
+        assertThat(process(temporary, launcher, "--version")).isEqualTo("atnas 0.1.0 (API 1.0)\n");
+        assertThat(process(temporary, launcher, "plugins"))
+                .contains("evolution-ga             0.1.0    1.0  evolver       ga ")
+                .contains("searchspace-darts        0.1.0    1.0  search-space  darts ")
+                .contains("searchspace-nasbench201  0.1.0    1.0  search-space  nasbench201 ")
+                .endsWith("3 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
+    }
+
+    @Test
+    void layoutAndArchive()
+            throws Exception
+    {
+        assertThat(Files.isExecutable(DISTRIBUTION.resolve("bin/atnas"))).isTrue();
+        assertThat(DISTRIBUTION.resolve("lib/framework-api-0.1.0.jar")).isRegularFile();
+        assertThat(DISTRIBUTION.resolve("plugins/evolution-ga/evolution-ga-0.1.0.jar")).isRegularFile();
+        try (Stream<Path> lib = Files.list(DISTRIBUTION.resolve("lib"))) {
+            assertThat(lib.map(path -> path.getFileName().toString())).noneMatch(name -> name.startsWith("evolution-ga") || name.startsWith("searchspace-"));
+        }
+        try (Stream<Path> pluginFolder = Files.list(DISTRIBUTION.resolve("plugins/searchspace-darts"))) {
+            // the API comes from the host, never from a plugin folder
+            assertThat(pluginFolder.map(path -> path.getFileName().toString())).containsExactly("searchspace-darts-0.1.0.jar");
+        }
+        Path archive = DISTRIBUTION.resolveSibling(DISTRIBUTION.getFileName() + ".tar.gz");
+        List<String> entries = List.of(process(temporary, "tar", "tzf", archive.toAbsolutePath().toString()).split("\n"));
+        assertThat(entries).contains("atnas-0.1.0/bin/atnas", "atnas-0.1.0/conf/atnas.properties", "atnas-0.1.0/conf/logback.xml",
+                "atnas-0.1.0/lib/framework-core-0.1.0.jar", "atnas-0.1.0/plugins/searchspace-nasbench201/searchspace-nasbench201-0.1.0.jar", "atnas-0.1.0/README.md");
+    }
+
+    @Test
+    void confDocumentsEveryKeyOfTheBundledPlugins()
+            throws Exception
+    {
+        LauncherTest.Result defaults = LauncherTest.run(DISTRIBUTION, "config", "defaults");
+        assertThat(defaults.status()).isZero();
+        assertThat(Files.readString(DISTRIBUTION.resolve("conf/atnas.properties"))).isEqualTo(defaults.out());
+        assertThat(defaults.out()).contains("#ga.parent-fraction = 0.25\n", "#darts.cells = 2\n", "#nasbench201.metric = cifar10\n");
+        LauncherTest.Result check = LauncherTest.run(DISTRIBUTION, "config", "check", DISTRIBUTION.resolve("conf/atnas.properties").toString());
+        assertThat(check.status()).as(check.err()).isZero();
+        assertThat(check.out()).contains("search-space    =  darts  ok (plugin searchspace-darts)", "evolver         =  ga     ok (plugin evolution-ga)");
+    }
+
+    @Test
+    void benchEvolverAgainstTheTable()
+            throws Exception
+    {
+        Path runs = temporary.resolve("runs");
+        LauncherTest.Result result = LauncherTest.run(DISTRIBUTION, "bench", "evolver", "--table", table().toString(), "--budget", "60", "--runs", "3", "--population", "12",
+                "--set", "runs.directory=" + runs, "--set", "run.name=it", "--set", "seed=4");
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out())
+                .startsWith("Search against the table: 15,625 architectures, fitness = cifar10 test accuracy (%), table best 94.37\n"
+                        + "budget 60 distinct architectures per run, 3 runs (seeds 4..6), population 12\n")
+                .containsPattern("\nga +\\d\\d\\.\\d\\d ± \\d\\.\\d\\d")
+                .containsPattern("\nrandom +\\d\\d\\.\\d\\d ± \\d\\.\\d\\d")
+                .endsWith("Run directory: " + runs.resolve("it") + "\n");
+        assertThat(result.err()).contains("run 3/3 (seed 6): ga best ");
+        Path run = runs.resolve("it");
+        assertThat(Files.readString(run.resolve("config.properties"))).contains("\nnasbench201.table = " + table() + "\n", "\nevolver = ga\n", "\nseed = 4\n");
+        assertThat(Files.readString(run.resolve("report.txt"))).isEqualTo(result.out().substring(0, result.out().indexOf("\nRun directory")));
+        assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).allMatch(line -> line.startsWith("{\"method\":")).anyMatch(line -> line.startsWith("{\"method\":\"random\",\"run\":2,"));
+        assertThat(Files.readString(run.resolve("summary.json"))).contains("\"evolver:ga\"", "\"random\"", "\"meanBest\"");
+    }
+
+    @Test
+    void aThirdPartyEvolverRunsInACopyOfTheDistributionWithoutRebuild()
+            throws Exception
+    {
+        Path home = temporary.resolve("atnas");
+        copy(DISTRIBUTION, home);
+        PluginCompiler.compilePlugin(home.resolve("plugins"), "keep-best", "com.example.keep.KeepBestPlugin",
+                PluginCompiler.evolverPluginSource("com.example.keep", "KeepBestPlugin", "keep-best", "ApiVersion.CURRENT", ""));
+        LauncherTest.Result result = LauncherTest.run(home, "bench", "evolver", "--table", table().toString(), "--budget", "40", "--runs", "2", "--population", "8",
+                "--set", "evolver=keep-best", "--set", "keep-best.keep=3", "--set", "runs.directory=" + temporary.resolve("runs"));
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out()).containsPattern("\nkeep-best +\\d\\d\\.\\d\\d ± ");
+    }
+
+    private static void copy(Path from, Path to)
+            throws IOException
+    {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                }
+                else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+}

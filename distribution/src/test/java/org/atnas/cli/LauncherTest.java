@@ -1,0 +1,134 @@
+package org.atnas.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.atnas.core.testing.PluginCompiler;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The launcher's code path on a home whose plugins are compiled by the test, as a third party would. */
+class LauncherTest
+{
+    @TempDir
+    Path home;
+
+    private Path plugins;
+
+    /** Exit code, standard output and standard error of one command line. */
+    record Result(int status, String out, String err) {}
+
+    static Result run(Path home, String... args)
+    {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Launcher.run(home, new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void thirdPartyPlugin()
+            throws IOException
+    {
+        plugins = Files.createDirectories(home.resolve("plugins"));
+        PluginCompiler.compilePlugin(plugins, "keep-best", "com.example.keep.KeepBestPlugin",
+                PluginCompiler.evolverPluginSource("com.example.keep", "KeepBestPlugin", "keep-best", "ApiVersion.CURRENT", ""));
+    }
+
+    @Test
+    void versionAndHelp()
+    {
+        Result version = run(home, "--version");
+        assertThat(version.status()).isZero();
+        assertThat(version.out()).isEqualTo("atnas 0.1.0 (API 1.0)\n");
+        for (String[] command : new String[][] {{"--help"}, {"plugins", "--help"}, {"config", "--help"}, {"config", "check", "--help"}, {"config", "defaults", "--help"}, {"bench", "--help"}, {"bench", "evolver", "--help"}}) {
+            Result help = run(home, command);
+            assertThat(help.status()).as(String.join(" ", command)).isZero();
+            assertThat(help.out()).as(String.join(" ", command)).startsWith("Usage: atnas");
+        }
+        assertThat(run(home, "bench", "evolver", "--help").out()).contains("--table=FILE", "--budget=N", "--set=KEY=VALUE");
+    }
+
+    @Test
+    void aThirdPartyPluginIsListedAndSelectedByName()
+            throws IOException
+    {
+        Result listed = run(home, "plugins");
+        assertThat(listed.status()).isZero();
+        assertThat(listed.out()).contains("keep-best  1.2.3    1.0  evolver  keep-best  keeps the best, samples the rest");
+
+        Path config = home.resolve("my.properties");
+        Files.writeString(config, "evolver = keep-best\nkeep-best.keep = 5\n");
+        Result checked = run(home, "config", "check", config.toString());
+        assertThat(checked.err()).isEmpty();
+        assertThat(checked.status()).isZero();
+        assertThat(checked.out()).startsWith(config + ": OK\n").endsWith("search-space    =  darts      not checked: no search space plugin is installed\n"
+                + "backend         =  djl        not checked: no weight backend plugin is installed\n"
+                + "meta-optimizer  =  maml       not checked: no meta-optimizer plugin is installed\n"
+                + "evolver         =  keep-best  ok (plugin keep-best)\n"
+                + "predictor       =  none       ok (no predictor)\n");
+    }
+
+    @Test
+    void configurationErrorsNameKeyValueAndExpectation()
+            throws IOException
+    {
+        Path config = home.resolve("my.properties");
+        Files.writeString(config, "evolver = keep-best\n");
+        assertThat(run(home, "config", "check", config.toString(), "--set", "evolver=keep-worst"))
+                .isEqualTo(new Result(1, "", "error: Unknown evolver [keep-worst] for key [evolver] (from --set); known: [keep-best]\n"));
+        assertThat(run(home, "config", "check", config.toString(), "--set", "keep-best.kept=3"))
+                .isEqualTo(new Result(1, "", "error: Unknown configuration key [keep-best.kept] (from --set): no selected component reads it; did you mean [keep-best.keep]?\n"));
+        assertThat(run(home, "config", "check", config.toString(), "--set", "keep-best.keep=many"))
+                .isEqualTo(new Result(1, "", "error: Invalid value [many] for key [keep-best.keep] (from --set): expected an integer from 1 to 100\n"));
+        assertThat(run(home, "config", "check", home.resolve("missing.properties").toString()))
+                .isEqualTo(new Result(1, "", "error: Configuration file [" + home.resolve("missing.properties") + "] does not exist or is not a file\n"));
+    }
+
+    @Test
+    void aJarWithoutPluginNamesItsFolder()
+    {
+        PluginCompiler.compile(plugins, "broken", "1.0", Map.of("com.example.Nothing", "package com.example; public class Nothing {}"), Map.of());
+        assertThat(run(home, "plugins"))
+                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/broken] holds no implementation of org.atnas.api.plugin.Plugin (none of its jars has META-INF/services/org.atnas.api.plugin.Plugin)\n"));
+    }
+
+    @Test
+    void aThrowingFactoryNamesItsFolder()
+            throws IOException
+    {
+        PluginCompiler.compilePlugin(plugins, "boom", "com.example.boom.BoomPlugin",
+                PluginCompiler.evolverPluginSource("com.example.boom", "BoomPlugin", "boom", "ApiVersion.CURRENT", "if (true) throw new IllegalStateException(\"cannot find its model file\");"));
+        Path config = home.resolve("my.properties");
+        Files.writeString(config, "evolver = boom\n");
+        assertThat(run(home, "config", "check", config.toString()))
+                .isEqualTo(new Result(1, "", "error: Evolver [boom] from plugin folder [plugins/boom] failed to start: cannot find its model file\n"));
+    }
+
+    @Test
+    void aPluginForAnotherApiVersionNamesItsFolder()
+    {
+        PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
+                PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
+        assertThat(run(home, "plugins"))
+                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.0; rebuild the plugin against API 1.0\n"));
+    }
+
+    @Test
+    void missingCommandAndUnknownOption()
+    {
+        Result none = run(home);
+        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.err()).startsWith("Missing command: try atnas --help\n");
+        Result unknown = run(home, "plugins", "--colour");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("Unknown option: '--colour'\n");
+    }
+}
