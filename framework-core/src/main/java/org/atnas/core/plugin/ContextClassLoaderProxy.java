@@ -11,8 +11,10 @@ import org.atnas.api.BackendHandle;
  * Wraps a component so that every call into it runs with the thread context class loader set to
  * its plugin's class loader (DJL, for one, finds its engine through it). Objects a call returns
  * that are themselves API services (a supernet, a worker) are wrapped the same way; opaque
- * {@link BackendHandle}s are not, because the backend must get its own objects back, and
- * arguments that are wrapped objects are unwrapped before the call.
+ * {@link BackendHandle}s are not, because the backend must get its own objects back. An argument
+ * wrapped for the same plugin is unwrapped before the call (the plugin gets its own object); one
+ * wrapped for another plugin stays wrapped, so that calls on it run with its own plugin's loader
+ * (a worker of the backend handed to a meta-optimizer).
  */
 public final class ContextClassLoaderProxy
         implements InvocationHandler
@@ -46,6 +48,14 @@ public final class ContextClassLoaderProxy
         return object;
     }
 
+    private Object unwrapOwn(Object argument)
+    {
+        if (argument != null && Proxy.isProxyClass(argument.getClass()) && Proxy.getInvocationHandler(argument) instanceof ContextClassLoaderProxy proxy && proxy.loader == loader) {
+            return proxy.target;
+        }
+        return argument;
+    }
+
     @Override
     public Object invoke(Object proxy, Method method, Object[] arguments)
             throws Throwable
@@ -59,7 +69,7 @@ public final class ContextClassLoaderProxy
         }
         if (arguments != null) {
             for (int i = 0; i < arguments.length; i++) {
-                arguments[i] = unwrap(arguments[i]);
+                arguments[i] = unwrapOwn(arguments[i]);
             }
         }
         Thread thread = Thread.currentThread();
