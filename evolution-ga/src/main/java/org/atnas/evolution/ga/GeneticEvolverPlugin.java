@@ -29,37 +29,14 @@ public final class GeneticEvolverPlugin
     @Override
     public List<ComponentFactory<?>> components()
     {
-        return List.of(new ComponentFactory<Evolver>()
-        {
-            @Override
-            public Class<Evolver> service()
-            {
-                return Evolver.class;
-            }
+        return List.of(ComponentFactory.of(Evolver.class, GeneticEvolver.NAME,
+                "AT-NAS evolutionary search (Algorithm 2) with population halving (Algorithm 3)",
+                List.of(PARENT_FRACTION, CROSSOVER_PROBABILITY, MUTATION_PROBABILITY),
+                this::create));
+    }
 
-            @Override
-            public String name()
-            {
-                return GeneticEvolver.NAME;
-            }
-
-            @Override
-            public String description()
-            {
-                return "AT-NAS evolutionary search (Algorithm 2) with population halving (Algorithm 3)";
-            }
-
-            @Override
-            public List<Setting<?>> settings()
-            {
-                return List.of(PARENT_FRACTION, CROSSOVER_PROBABILITY, MUTATION_PROBABILITY);
-            }
-
-            @Override
-            public Evolver create(ComponentContext context)
-            {
-                return new GeneticEvolver(context.get(PARENT_FRACTION), context.get(CROSSOVER_PROBABILITY), context.get(MUTATION_PROBABILITY));
-            }
-        });
+    private Evolver create(ComponentContext context)
+    {
+        return new GeneticEvolver(context.get(PARENT_FRACTION), context.get(CROSSOVER_PROBABILITY), context.get(MUTATION_PROBABILITY));
     }
 }

@@ -1,6 +1,9 @@
 package org.atnas.api.plugin;
 
 import java.util.List;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * Makes one named component of one service type. The configuration selects a component by name
@@ -35,4 +38,50 @@ public interface ComponentFactory<T>
      * @throws IllegalArgumentException if the settings cannot work together (the message names the keys)
      */
     T create(ComponentContext context);
+
+    /**
+     * A factory from its parts, for plugins that need no class of their own.
+     *
+     * @param creator makes the component from the settings; see {@link #create}
+     */
+    static <T> ComponentFactory<T> of(Class<T> service, String name, String description, List<Setting<?>> settings, Function<ComponentContext, T> creator)
+    {
+        requireNonNull(service, "service is null");
+        requireNonNull(name, "name is null");
+        requireNonNull(description, "description is null");
+        List<Setting<?>> declared = List.copyOf(requireNonNull(settings, "settings is null"));
+        requireNonNull(creator, "creator is null");
+        return new ComponentFactory<>()
+        {
+            @Override
+            public Class<T> service()
+            {
+                return service;
+            }
+
+            @Override
+            public String name()
+            {
+                return name;
+            }
+
+            @Override
+            public String description()
+            {
+                return description;
+            }
+
+            @Override
+            public List<Setting<?>> settings()
+            {
+                return declared;
+            }
+
+            @Override
+            public T create(ComponentContext context)
+            {
+                return creator.apply(context);
+            }
+        };
+    }
 }

@@ -36,19 +36,7 @@ public final class Setting<T>
     {
         String type = "an integer from " + min + " to " + max;
         checkDefault(key, defaultValue >= min && defaultValue <= max, defaultValue, type);
-        return new Setting<>(key, type, defaultValue, description, text -> {
-            int value;
-            try {
-                value = Integer.parseInt(text.strip());
-            }
-            catch (NumberFormatException e) {
-                throw new IllegalArgumentException(type);
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(type);
-            }
-            return value;
-        });
+        return new Setting<>(key, type, defaultValue, description, bounded(type, Integer::parseInt, min, max));
     }
 
     /** A long integer (seeds). */
@@ -70,19 +58,7 @@ public final class Setting<T>
     {
         String type = "a number from " + min + " to " + max;
         checkDefault(key, defaultValue >= min && defaultValue <= max, defaultValue, type);
-        return new Setting<>(key, type, defaultValue, description, text -> {
-            double value;
-            try {
-                value = Double.parseDouble(text.strip());
-            }
-            catch (NumberFormatException e) {
-                throw new IllegalArgumentException(type);
-            }
-            if (!(value >= min && value <= max)) {
-                throw new IllegalArgumentException(type);
-            }
-            return value;
-        });
+        return new Setting<>(key, type, defaultValue, description, bounded(type, Double::parseDouble, min, max));
     }
 
     /** {@code true} or {@code false}. */
@@ -121,6 +97,24 @@ public final class Setting<T>
             }
             return Path.of(text.strip());
         });
+    }
+
+    /** Parses with {@code parse} and checks {@code [min, max]} (NaN fails the check); any failure says {@code type}. */
+    private static <N extends Comparable<N>> Function<String, N> bounded(String type, Function<String, N> parse, N min, N max)
+    {
+        return text -> {
+            N value;
+            try {
+                value = parse.apply(text.strip());
+            }
+            catch (NumberFormatException e) {
+                throw new IllegalArgumentException(type);
+            }
+            if (!(value.compareTo(min) >= 0 && value.compareTo(max) <= 0) || value instanceof Double number && number.isNaN()) {
+                throw new IllegalArgumentException(type);
+            }
+            return value;
+        };
     }
 
     private static void checkDefault(String key, boolean valid, Object defaultValue, String type)

@@ -18,7 +18,6 @@ import org.atnas.api.Population;
 import org.atnas.api.SearchSpace;
 import org.atnas.api.network.NetworkDescription;
 import org.atnas.api.plugin.ApiVersion;
-import org.atnas.api.plugin.ComponentContext;
 import org.atnas.api.plugin.ComponentFactory;
 import org.atnas.api.plugin.Plugin;
 import org.atnas.api.plugin.Setting;
@@ -189,53 +188,12 @@ public final class ToyComponents
 
     public static ComponentFactory<SearchSpace> toySpaceFactory()
     {
-        return factory(SearchSpace.class, "toy", List.of(TOY_LENGTH, TOY_TABLE), context -> new ToySpace(context.get(TOY_LENGTH)));
+        return ComponentFactory.of(SearchSpace.class, "toy", "test toy", List.of(TOY_LENGTH, TOY_TABLE), context -> new ToySpace(context.get(TOY_LENGTH)));
     }
 
     public static ComponentFactory<Evolver> hillFactory()
     {
-        return factory(Evolver.class, "hill", List.of(), context -> new HillClimber());
-    }
-
-    public interface Creator<T>
-    {
-        T create(ComponentContext context);
-    }
-
-    public static <T> ComponentFactory<T> factory(Class<T> service, String name, List<Setting<?>> settings, Creator<T> creator)
-    {
-        return new ComponentFactory<>()
-        {
-            @Override
-            public Class<T> service()
-            {
-                return service;
-            }
-
-            @Override
-            public String name()
-            {
-                return name;
-            }
-
-            @Override
-            public String description()
-            {
-                return "test " + name;
-            }
-
-            @Override
-            public List<Setting<?>> settings()
-            {
-                return settings;
-            }
-
-            @Override
-            public T create(ComponentContext context)
-            {
-                return creator.create(context);
-            }
-        };
+        return ComponentFactory.of(Evolver.class, "hill", "test hill", List.of(), context -> new HillClimber());
     }
 
     /** An installed plugin made of the given factories, living in the test's own class loader. */

@@ -29,42 +29,19 @@ public final class DartsPlugin
     @Override
     public List<ComponentFactory<?>> components()
     {
-        return List.of(new ComponentFactory<SearchSpace>()
-        {
-            @Override
-            public Class<SearchSpace> service()
-            {
-                return SearchSpace.class;
-            }
+        return List.of(ComponentFactory.of(SearchSpace.class, DartsSearchSpace.NAME,
+                "DARTS cells (8 ops, 14 edges per cell, 2 inputs per node), each cell searched on its own",
+                List.of(CELLS, CHANNELS, STEM_MULTIPLIER),
+                this::create));
+    }
 
-            @Override
-            public String name()
-            {
-                return DartsSearchSpace.NAME;
-            }
-
-            @Override
-            public String description()
-            {
-                return "DARTS cells (8 ops, 14 edges per cell, 2 inputs per node), each cell searched on its own";
-            }
-
-            @Override
-            public List<Setting<?>> settings()
-            {
-                return List.of(CELLS, CHANNELS, STEM_MULTIPLIER);
-            }
-
-            @Override
-            public SearchSpace create(ComponentContext context)
-            {
-                int channels = context.get(CHANNELS);
-                if (channels % 2 != 0) {
-                    // factorized reduce splits the channels in two halves
-                    throw new IllegalArgumentException("Invalid value [" + channels + "] for key [" + CHANNELS.key() + "]: expected an even number");
-                }
-                return new DartsSearchSpace(context.get(CELLS), channels, context.get(STEM_MULTIPLIER));
-            }
-        });
+    private SearchSpace create(ComponentContext context)
+    {
+        int channels = context.get(CHANNELS);
+        if (channels % 2 != 0) {
+            // factorized reduce splits the channels in two halves
+            throw new IllegalArgumentException("Invalid value [" + channels + "] for key [" + CHANNELS.key() + "]: expected an even number");
+        }
+        return new DartsSearchSpace(context.get(CELLS), channels, context.get(STEM_MULTIPLIER));
     }
 }

@@ -34,41 +34,18 @@ public final class NasBench201Plugin
     @Override
     public List<ComponentFactory<?>> components()
     {
-        return List.of(new ComponentFactory<SearchSpace>()
-        {
-            @Override
-            public Class<SearchSpace> service()
-            {
-                return SearchSpace.class;
-            }
+        return List.of(ComponentFactory.of(SearchSpace.class, NasBench201SearchSpace.NAME,
+                "NAS-Bench-201 cells (5 ops, 6 edges, 15,625 codes), with the benchmark's measured accuracies",
+                List.of(CELLS_PER_STAGE, CHANNELS, TABLE, METRIC),
+                this::create));
+    }
 
-            @Override
-            public String name()
-            {
-                return NasBench201SearchSpace.NAME;
-            }
-
-            @Override
-            public String description()
-            {
-                return "NAS-Bench-201 cells (5 ops, 6 edges, 15,625 codes), with the benchmark's measured accuracies";
-            }
-
-            @Override
-            public List<Setting<?>> settings()
-            {
-                return List.of(CELLS_PER_STAGE, CHANNELS, TABLE, METRIC);
-            }
-
-            @Override
-            public SearchSpace create(ComponentContext context)
-            {
-                String metricName = context.get(METRIC);
-                TableMetric metric = TableMetric.fromConfigName(metricName).orElseThrow(() -> new IllegalArgumentException(
-                        "Invalid value [" + metricName + "] for key [" + METRIC.key() + "]: expected one of " + TableMetric.NAMES));
-                Optional<FitnessTable> table = context.find(TABLE).map(file -> new LazyFitnessTable(file, metric));
-                return new NasBench201SearchSpace(context.get(CELLS_PER_STAGE), context.get(CHANNELS), table);
-            }
-        });
+    private SearchSpace create(ComponentContext context)
+    {
+        String metricName = context.get(METRIC);
+        TableMetric metric = TableMetric.fromConfigName(metricName).orElseThrow(() -> new IllegalArgumentException(
+                "Invalid value [" + metricName + "] for key [" + METRIC.key() + "]: expected one of " + TableMetric.NAMES));
+        Optional<FitnessTable> table = context.find(TABLE).map(file -> new LazyFitnessTable(file, metric));
+        return new NasBench201SearchSpace(context.get(CELLS_PER_STAGE), context.get(CHANNELS), table);
     }
 }
