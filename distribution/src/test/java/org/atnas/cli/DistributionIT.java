@@ -37,6 +37,40 @@ class DistributionIT
         return TABLE;
     }
 
+    private static String omniglot()
+    {
+        Path first = Path.of("../../shared/data/omniglot/images_background_small1.zip");
+        Path second = Path.of("../../shared/data/omniglot/images_background_small2.zip");
+        for (Path zip : List.of(first, second)) {
+            if (!Files.isRegularFile(zip)) {
+                if ("true".equals(System.getenv("CI"))) {
+                    fail("CI=true but the shared Omniglot data is missing: " + zip.toAbsolutePath());
+                }
+                assumeTrue(false, "no Omniglot data at " + zip.toAbsolutePath());
+            }
+        }
+        return first + "," + second;
+    }
+
+    @Test
+    void omniglotInspectAndBaseline()
+            throws Exception
+    {
+        Path runs = temporary.resolve("runs");
+        LauncherTest.Result inspect = LauncherTest.run(DISTRIBUTION, "data", "inspect", "--dataset", "omniglot", "--path", omniglot(),
+                "--set", "data.meta-test=Sanskrit,Tagalog", "--set", "data.meta-val=Early_Aramaic", "--set", "runs.directory=" + runs, "--set", "run.name=inspect");
+        assertThat(inspect.status()).as(inspect.err()).isZero();
+        assertThat(inspect.out()).startsWith("Data set omniglot: 242 classes, 4,840 images of 1x28x28, loaded in ")
+                .contains("meta-train  644      12,880  Balinese, Greek, Japanese_(katakana), Korean, Latin\n",
+                        "meta-val    22       440     Early_Aramaic\n",
+                        "meta-test   59       1,180   Sanskrit, Tagalog\n");
+        assertThat(runs.resolve("inspect/task.png")).isRegularFile();
+        LauncherTest.Result baseline = LauncherTest.run(DISTRIBUTION, "data", "baseline", "--dataset", "omniglot", "--path", omniglot(), "--tasks", "100",
+                "--set", "data.meta-test=Sanskrit,Tagalog", "--set", "data.meta-val=Early_Aramaic", "--set", "runs.directory=" + runs);
+        assertThat(baseline.status()).as(baseline.err()).isZero();
+        assertThat(baseline.out()).startsWith("omniglot, 5-way 1-shot 15-query, 100 meta-test tasks from 59 classes (chance 20.0%)\n");
+    }
+
     private static String process(Path directory, String... command)
             throws IOException, InterruptedException
     {

@@ -122,6 +122,45 @@ class LauncherTest
     }
 
     @Test
+    void dataInspectWritesTheSplitAndATaskPicture()
+            throws IOException
+    {
+        Path runs = home.resolve("runs");
+        Result result = run(home, "data", "inspect", "--set", "glyphs.classes=50", "--set", "runs.directory=" + runs, "--set", "run.name=look");
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out()).startsWith("Data set glyphs: 50 classes, 1,000 images of 1x28x28, loaded in ")
+                .contains("meta-train  32       640     ", "meta-val    8        160     ", "meta-test   10       200     ")
+                .contains("Task picture: " + runs.resolve("look/task.png") + " (a 5-way meta-train task)\n");
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(runs.resolve("look/task.png").toFile());
+        assertThat(picture.getWidth()).isGreaterThan(5 * 56);
+        assertThat(Files.readString(runs.resolve("look/split.json"))).contains("\"meta-test\" : [ \"glyph");
+        assertThat(Files.readString(runs.resolve("look/config.properties"))).contains("\nglyphs.classes = 50\n", "\ndata.dataset = glyphs\n");
+    }
+
+    @Test
+    void dataBaselineReportsBothClassifiersWithConfidenceIntervals()
+    {
+        Result result = run(home, "data", "baseline", "--tasks", "40", "--set", "glyphs.classes=60", "--set", "runs.directory=" + home.resolve("runs"));
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out()).startsWith("glyphs, 5-way 1-shot 15-query, 40 meta-test tasks from 12 classes (chance 20.0%)\n")
+                .containsPattern("1-nearest neighbour \\(pixels\\) +\\d+\\.\\d\\d% ± \\d+\\.\\d\\d\n")
+                .containsPattern("nearest class mean \\(pixels\\) +\\d+\\.\\d\\d% ± \\d+\\.\\d\\d\n");
+    }
+
+    @Test
+    void dataErrors()
+    {
+        assertThat(run(home, "data", "inspect", "--dataset", "omniglot"))
+                .isEqualTo(new Result(1, "", "error: Missing value for key [data.path]: data set omniglot is read from files\n"));
+        assertThat(run(home, "data", "inspect", "--dataset", "mnist"))
+                .isEqualTo(new Result(1, "", "error: Unknown data set [mnist] for key [data.dataset]; known: [glyphs, omniglot, mini-imagenet, image-folder, idx, cifar10]\n"));
+        assertThat(run(home, "data", "baseline", "--set", "glyphs.classes=20", "--set", "task.ways=6", "--set", "runs.directory=" + home.resolve("runs")))
+                .isEqualTo(new Result(1, "", "error: The meta-test split has 4 classes, fewer than the 6 ways of a task\n"));
+        assertThat(run(home, "data", "inspect", "--dataset", "omniglot", "--path", home.resolve("missing.zip").toString()))
+                .isEqualTo(new Result(1, "", "error: Data path [" + home.resolve("missing.zip") + "] does not exist\n"));
+    }
+
+    @Test
     void missingCommandAndUnknownOption()
     {
         Result none = run(home);

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.atnas.api.plugin.Setting;
 import org.atnas.core.ServiceType;
+import org.atnas.core.data.DataSettings;
 
 /** The keys the engine itself reads (components declare their own). */
 public final class CoreSettings
@@ -49,6 +50,7 @@ public final class CoreSettings
         all.add(SEED);
         all.add(RUNS_DIRECTORY);
         all.add(RUN_NAME);
+        all.addAll(DataSettings.all());
         return List.copyOf(all);
     }
 }

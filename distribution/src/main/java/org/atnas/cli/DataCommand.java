@@ -1,0 +1,182 @@
+package org.atnas.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.atnas.core.Atnas;
+import org.atnas.core.ServiceType;
+import org.atnas.core.config.CoreSettings;
+import org.atnas.core.config.ResolvedConfiguration;
+import org.atnas.core.data.ClassSplit;
+import org.atnas.core.data.DataSettings;
+import org.atnas.core.data.Datasets;
+import org.atnas.core.data.FewShotBaseline;
+import org.atnas.core.data.ImageClass;
+import org.atnas.core.data.ImageDataset;
+import org.atnas.core.data.TaskPicture;
+import org.atnas.core.data.TaskSampler;
+import org.atnas.core.run.AtomicFiles;
+import org.atnas.core.run.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code atnas data inspect|baseline}. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Few-shot data sets: look at one, or measure the pixel-space baselines on it.",
+        subcommands = {DataCommand.Inspect.class, DataCommand.Baseline.class})
+final class DataCommand
+{
+    @ParentCommand
+    AtnasCommand parent;
+
+    /** {@code --dataset} and {@code --path}, shortcuts for {@code data.dataset} and {@code data.path}. */
+    static final class DataOptions
+    {
+        @Option(names = "--dataset", paramLabel = "NAME", description = "Sets data.dataset: glyphs, omniglot, mini-imagenet, image-folder, idx or cifar10.")
+        String dataset;
+
+        @Option(names = "--path", paramLabel = "PATH", description = "Sets data.path (comma-separated for several Omniglot zips).")
+        String path;
+
+        @Mixin
+        ConfigOptions config;
+
+        /** The configuration with the shortcuts applied; no component service is needed. */
+        Atnas start(Launcher launcher)
+        {
+            Map<String, String> fixed = new LinkedHashMap<>();
+            if (dataset != null) {
+                fixed.put(DataSettings.DATASET.key(), dataset);
+            }
+            if (path != null) {
+                fixed.put(DataSettings.PATH.key(), path);
+            }
+            return Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--dataset/--path"), EnumSet.noneOf(ServiceType.class));
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = "Loads a data set, prints its classes and images per split, and writes a picture of one sampled meta-train task into a run directory.")
+    static final class Inspect
+            implements Runnable
+    {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        DataOptions data;
+
+        @Override
+        public void run()
+        {
+            Launcher launcher = parent.parent.launcher;
+            Atnas atnas = data.start(launcher);
+            ResolvedConfiguration configuration = atnas.configuration();
+            long start = System.nanoTime();
+            ImageDataset dataset = Datasets.load(configuration);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ClassSplit split = Datasets.split(configuration, dataset);
+            RunDirectory run = RunDirectory.create(configuration, "data-inspect", Clock.systemDefaultZone());
+            run.writeJson("split.json", split.describe());
+            TaskSampler sampler = new TaskSampler("meta-train", split.train(), dataset.normalization(),
+                    configuration.get(DataSettings.WAYS), configuration.get(DataSettings.SHOTS), configuration.get(DataSettings.QUERIES));
+            AtomicFiles.write(run.path().resolve("task.png"), TaskPicture.png(sampler.sampleWithClasses(configuration.get(CoreSettings.SEED)), 5));
+            double microsPerTask = timeSampling(sampler, 2_000);
+
+            PrintWriter out = launcher.out();
+            out.printf(Locale.ROOT, "Data set %s: %,d classes, %,d images of %s, loaded in %.1f s%n", dataset.name(), dataset.classes().size(), dataset.imageCount(), dataset.shape(), seconds);
+            out.println("normalisation: " + dataset.normalization());
+            out.println();
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"SPLIT", "CLASSES", "IMAGES", "GROUPS"});
+            addRow(rows, "meta-train", split.train());
+            addRow(rows, "meta-val", split.validation());
+            addRow(rows, "meta-test", split.test());
+            Table.print(out, rows);
+            out.println();
+            out.println("Split:        " + run.path().resolve("split.json"));
+            out.println("Task picture: " + run.path().resolve("task.png") + " (a " + sampler.ways() + "-way meta-train task)");
+            out.printf(Locale.ROOT, "Sampling:     %.1f µs per %d-way %d-shot %d-query task (mean of 2,000 after 2,000 warm-up)%n", microsPerTask, sampler.ways(),
+                    configuration.get(DataSettings.SHOTS), configuration.get(DataSettings.QUERIES));
+        }
+
+        /** Mean wall time of sampling and assembling one task, after a warm-up of as many. */
+        private static double timeSampling(TaskSampler sampler, int tasks)
+        {
+            long checksum = 0;
+            for (int i = 0; i < tasks; i++) {
+                checksum += sampler.sample(i).support().labels()[0];
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < tasks; i++) {
+                checksum += sampler.sample(tasks + i).support().labels()[0];
+            }
+            long elapsed = System.nanoTime() - start;
+            // the checksum keeps the JIT from dropping the work
+            return checksum < 0 ? -1 : elapsed / 1e3 / tasks;
+        }
+
+        private static void addRow(List<String[]> rows, String name, List<ImageClass> classes)
+        {
+            List<String> groups = classes.stream().map(ImageClass::group).distinct().toList();
+            String shown = groups.size() <= 6 ? String.join(", ", groups) : String.join(", ", groups.subList(0, 5)) + ", ... (" + groups.size() + ")";
+            rows.add(new String[] {name, String.format(Locale.ROOT, "%,d", classes.size()), String.format(Locale.ROOT, "%,d", classes.stream().mapToInt(ImageClass::size).sum()), shown});
+        }
+    }
+
+    @Command(name = "baseline", mixinStandardHelpOptions = true,
+            description = "The 1-nearest-neighbour and nearest-class-mean accuracy (pixel space) on meta-test tasks: mean and 95% confidence interval, the floor a learned method must beat.")
+    static final class Baseline
+            implements Runnable
+    {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--tasks", defaultValue = "600", paramLabel = "N", description = "Meta-test tasks (default: ${DEFAULT-VALUE}).")
+        int tasks;
+
+        @Override
+        public void run()
+        {
+            Launcher launcher = parent.parent.launcher;
+            Atnas atnas = data.start(launcher);
+            ResolvedConfiguration configuration = atnas.configuration();
+            ImageDataset dataset = Datasets.load(configuration);
+            ClassSplit split = Datasets.split(configuration, dataset);
+            int ways = configuration.get(DataSettings.WAYS);
+            int shots = configuration.get(DataSettings.SHOTS);
+            int queries = configuration.get(DataSettings.QUERIES);
+            TaskSampler sampler = new TaskSampler("meta-test", split.test(), dataset.normalization(), ways, shots, queries);
+            FewShotBaseline.Result result = FewShotBaseline.evaluate(sampler, tasks, configuration.get(CoreSettings.SEED));
+            RunDirectory run = RunDirectory.create(configuration, "data-baseline", Clock.systemDefaultZone());
+            run.writeJson("split.json", split.describe());
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("dataset", dataset.name());
+            summary.put("task", ways + "-way " + shots + "-shot " + queries + "-query");
+            summary.put("tasks", tasks);
+            summary.put("metaTestClasses", split.test().size());
+            summary.put("nearestNeighbour", result.nearestNeighbour());
+            summary.put("nearestClassMean", result.nearestClassMean());
+            run.writeJson("baseline.json", summary);
+
+            PrintWriter out = launcher.out();
+            out.printf(Locale.ROOT, "%s, %d-way %d-shot %d-query, %d meta-test tasks from %,d classes (chance %.1f%%)%n",
+                    dataset.name(), ways, shots, queries, tasks, split.test().size(), 100.0 / ways);
+            out.printf(Locale.ROOT, "1-nearest neighbour (pixels)  %6.2f%% ± %.2f%n", 100 * result.nearestNeighbour().mean(), 100 * result.nearestNeighbour().confidence95());
+            out.printf(Locale.ROOT, "nearest class mean (pixels)   %6.2f%% ± %.2f%n", 100 * result.nearestClassMean().mean(), 100 * result.nearestClassMean().confidence95());
+            out.println();
+            out.println("Run directory: " + run.path());
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package org.atnas.core.data;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import org.atnas.api.ImageShape;
+
+/** Data sets shipped as binary files: IDX (MNIST, Fashion-MNIST) and CIFAR-10's binary batches. */
+public final class BinaryDatasets
+{
+    private static final int IDX_IMAGES = 0x00000803;
+    private static final int IDX_LABELS = 0x00000801;
+    private static final int CIFAR_SIDE = 32;
+    private static final int CIFAR_RECORD = 1 + 3 * CIFAR_SIDE * CIFAR_SIDE;
+
+    private BinaryDatasets() {}
+
+    /**
+     * Every {@code *-images-idx3-ubyte} file of a folder with its {@code *-labels-idx1-ubyte} partner
+     * (each plain or {@code .gz}); one class per label value (named by the value), images resized to
+     * {@code size × size}, stored as read (MNIST digits are already ink on black).
+     */
+    public static ImageDataset idx(Path folder, int size)
+    {
+        if (!Files.isDirectory(folder)) {
+            throw new DataException("Data path [" + folder + "] does not exist or is not a folder (expected *-images-idx3-ubyte[.gz] and *-labels-idx1-ubyte[.gz] files)");
+        }
+        List<Path> imageFiles = list(folder, name -> name.contains("-images-idx3-ubyte"));
+        if (imageFiles.isEmpty()) {
+            throw new DataException("Data folder [" + folder + "] holds no *-images-idx3-ubyte[.gz] file");
+        }
+        Map<Integer, ByteArrayOutputStream> byLabel = new TreeMap<>();
+        int side = -1;
+        for (Path imageFile : imageFiles) {
+            String labelName = imageFile.getFileName().toString().replace("-images-idx3-ubyte", "-labels-idx1-ubyte");
+            Path labelFile = folder.resolve(labelName);
+            if (!Files.isRegularFile(labelFile)) {
+                throw new DataException("IDX images [" + imageFile + "] have no labels file [" + labelFile + "]");
+            }
+            try (DataInputStream images = open(imageFile); DataInputStream labels = open(labelFile)) {
+                int magic = images.readInt();
+                if (magic != IDX_IMAGES) {
+                    throw new DataException("[" + imageFile + "] is not an IDX image file: magic number 0x" + Integer.toHexString(magic) + ", expected 0x803");
+                }
+                int count = images.readInt();
+                int rows = images.readInt();
+                int columns = images.readInt();
+                if (labels.readInt() != IDX_LABELS) {
+                    throw new DataException("[" + labelFile + "] is not an IDX label file: expected magic number 0x801");
+                }
+                int labelCount = labels.readInt();
+                if (labelCount != count) {
+                    throw new DataException("[" + imageFile + "] holds " + count + " images but [" + labelFile + "] " + labelCount + " labels");
+                }
+                if (rows != columns || (side != -1 && side != rows)) {
+                    throw new DataException("[" + imageFile + "] holds " + rows + "x" + columns + " images; expected square images of one size");
+                }
+                side = rows;
+                byte[] image = new byte[rows * columns];
+                for (int i = 0; i < count; i++) {
+                    images.readFully(image);
+                    int label = labels.readUnsignedByte();
+                    byLabel.computeIfAbsent(label, key -> new ByteArrayOutputStream()).writeBytes(Images.resizeBytes(image, 1, rows, columns, size, size));
+                }
+            }
+            catch (EOFException e) {
+                throw new DataException("[" + imageFile + "] or its labels end early: the file is truncated", e);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Cannot read [" + imageFile + "]: " + e.getMessage(), e);
+            }
+        }
+        ImageShape shape = new ImageShape(1, size, size);
+        List<ImageClass> classes = new ArrayList<>();
+        byLabel.forEach((label, pixels) -> classes.add(new ImageClass(Integer.toString(label), Integer.toString(label), shape, pixels.toByteArray())));
+        return new ImageDataset("idx", shape, Normalization.unit(1), classes);
+    }
+
+    /**
+     * CIFAR-10's binary version: {@code data_batch_*.bin} and {@code test_batch.bin} in a folder
+     * (records of 1 label byte and 3,072 bytes of 32×32 RGB planes), class names from
+     * {@code batches.meta.txt} when present. Resized to {@code size × size}, normalised per channel.
+     */
+    public static ImageDataset cifar10(Path folder, int size)
+    {
+        if (!Files.isDirectory(folder)) {
+            throw new DataException("Data path [" + folder + "] does not exist or is not a folder (expected data_batch_*.bin and test_batch.bin)");
+        }
+        List<Path> batches = list(folder, name -> name.endsWith(".bin") && (name.startsWith("data_batch") || name.startsWith("test_batch")));
+        if (batches.isEmpty()) {
+            throw new DataException("Data folder [" + folder + "] holds no CIFAR-10 batch (data_batch_*.bin, test_batch.bin)");
+        }
+        List<String> names = new ArrayList<>();
+        Path meta = folder.resolve("batches.meta.txt");
+        try {
+            if (Files.isRegularFile(meta)) {
+                Files.readAllLines(meta, StandardCharsets.UTF_8).stream().map(String::strip).filter(line -> !line.isEmpty()).forEach(names::add);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read [" + meta + "]: " + e.getMessage(), e);
+        }
+        Map<Integer, ByteArrayOutputStream> byLabel = new TreeMap<>();
+        for (Path batch : batches) {
+            byte[] data;
+            try {
+                data = Files.readAllBytes(batch);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Cannot read [" + batch + "]: " + e.getMessage(), e);
+            }
+            if (data.length % CIFAR_RECORD != 0) {
+                throw new DataException("[" + batch + "] is " + data.length + " bytes, not a whole number of " + CIFAR_RECORD + "-byte CIFAR-10 records");
+            }
+            byte[] image = new byte[CIFAR_RECORD - 1];
+            for (int offset = 0; offset < data.length; offset += CIFAR_RECORD) {
+                int label = data[offset] & 0xFF;
+                if (label > 9) {
+                    throw new DataException("[" + batch + "] record " + offset / CIFAR_RECORD + " has label " + label + ", expected 0..9");
+                }
+                System.arraycopy(data, offset + 1, image, 0, image.length);
+                byLabel.computeIfAbsent(label, key -> new ByteArrayOutputStream()).writeBytes(Images.resizeBytes(image, 3, CIFAR_SIDE, CIFAR_SIDE, size, size));
+            }
+        }
+        ImageShape shape = new ImageShape(3, size, size);
+        List<ImageClass> classes = new ArrayList<>();
+        byLabel.forEach((label, pixels) -> {
+            String name = label < names.size() ? names.get(label) : Integer.toString(label);
+            classes.add(new ImageClass(name, name, shape, pixels.toByteArray()));
+        });
+        return new ImageDataset("cifar10", shape, ChannelStatistics.normalizationOf(classes, shape), classes);
+    }
+
+    private static DataInputStream open(Path file)
+            throws IOException
+    {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return new DataInputStream(file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
+    }
+
+    private static List<Path> list(Path folder, Predicate<String> name)
+    {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(Files::isRegularFile).filter(path -> name.test(path.getFileName().toString())).sorted().toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot list [" + folder + "]: " + e.getMessage(), e);
+        }
+    }
+}
