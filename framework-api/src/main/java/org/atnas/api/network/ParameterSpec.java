@@ -1,6 +1,7 @@
 package org.atnas.api.network;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,6 +38,30 @@ public record ParameterSpec(String name, int[] shape, Role role)
     public int[] shape()
     {
         return shape.clone();
+    }
+
+    /**
+     * The initial values of this parameter for a supernet seed, row-major: He-normal weights
+     * (standard deviation {@code sqrt(2 / fan_in)}), zero biases and shifts, unit scales. A
+     * function of the seed and the name only, so every backend starts from the same W and a
+     * parameter's values do not depend on which other parameters exist.
+     */
+    public float[] initialValues(long seed)
+    {
+        float[] values = new float[Math.toIntExact(size())];
+        switch (role) {
+            case NORM_SCALE -> Arrays.fill(values, 1f);
+            case BIAS, NORM_SHIFT -> { }
+            case WEIGHT -> {
+                long fanIn = size() / shape[0];
+                double deviation = Math.sqrt(2.0 / Math.max(1, fanIn));
+                SplittableRandom random = new SplittableRandom(seed ^ (name.hashCode() * 0x9E3779B97F4A7C15L));
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (random.nextGaussian() * deviation);
+                }
+            }
+        }
+        return values;
     }
 
     /** Number of floats. */

@@ -1,0 +1,145 @@
+package org.atnas.backend.djl;
+
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.atnas.api.Gradient;
+import org.atnas.api.Loss;
+import org.atnas.api.Subnet;
+import org.atnas.api.Weights;
+import org.atnas.api.network.NetworkDescription;
+
+/** The backend-owned handles of a {@link DjlWorker}; each owns a sub-manager that closing releases. */
+final class DjlHandles
+{
+    private DjlHandles() {}
+
+    /** Common part: the owning worker, the native arrays' manager, and the closed flag. */
+    abstract static class Handle
+    {
+        final DjlWorker worker;
+        final NDManager manager;
+        private boolean closed;
+
+        Handle(DjlWorker worker)
+        {
+            this.worker = worker;
+            this.manager = worker.manager().newSubManager();
+        }
+
+        public final void close()
+        {
+            if (!closed) {
+                closed = true;
+                manager.close();
+            }
+        }
+
+        final void checkOpen()
+        {
+            if (closed) {
+                throw new IllegalStateException(getClass().getSimpleName() + " was closed");
+            }
+        }
+    }
+
+    static final class DjlSubnet
+            extends Handle
+            implements Subnet
+    {
+        final DjlNetwork network;
+
+        DjlSubnet(DjlWorker worker, DjlNetwork network)
+        {
+            super(worker);
+            this.network = network;
+        }
+
+        @Override
+        public NetworkDescription description()
+        {
+            return network.description();
+        }
+    }
+
+    /**
+     * Weights of a subnet. {@code tensors} is what the forward pass reads; {@code leaves} are the
+     * tensors whose gradient the backward pass fills: the tensors themselves when they are fresh
+     * leaves, or zero "probe" leaves added to them when they are results of differentiable steps.
+     */
+    static final class DjlWeights
+            extends Handle
+            implements Weights
+    {
+        final Map<String, NDArray> tensors;
+        final Map<String, NDArray> leaves;
+        /** The weights these were made from by differentiable steps: a backward reaches their leaves too. */
+        final List<DjlWeights> ancestors;
+        /** Whether a backward pass has reached these leaves (their gradients then hold something to subtract). */
+        boolean touched;
+
+        DjlWeights(DjlWorker worker, Map<String, NDArray> tensors, Map<String, NDArray> leaves, List<DjlWeights> ancestors)
+        {
+            super(worker);
+            this.tensors = tensors;
+            this.leaves = leaves;
+            this.ancestors = List.copyOf(ancestors);
+            tensors.values().forEach(array -> array.attach(manager));
+            leaves.values().forEach(array -> array.attach(manager));
+        }
+    }
+
+    static final class DjlGradient
+            extends Handle
+            implements Gradient
+    {
+        final Map<String, NDArray> values;
+        /** Still part of the autograd graph (made with createGraph), so steps made with it are differentiable. */
+        final boolean graph;
+        /** The supernet the gradient is over, to refuse mixing supernets. */
+        final DjlSupernet supernet;
+
+        DjlGradient(DjlWorker worker, Map<String, NDArray> values, boolean graph)
+        {
+            super(worker);
+            this.values = values;
+            this.graph = graph;
+            this.supernet = worker.supernet();
+            values.values().forEach(array -> array.attach(manager));
+        }
+    }
+
+    static final class DjlLoss
+            extends Handle
+            implements Loss
+    {
+        final NDArray loss;
+        final DjlWeights weights;
+        private final double value;
+        private final double accuracy;
+
+        DjlLoss(DjlWorker worker, NDArray loss, DjlWeights weights, double value, double accuracy)
+        {
+            super(worker);
+            this.loss = loss;
+            this.weights = weights;
+            this.value = value;
+            this.accuracy = accuracy;
+            loss.attach(manager);
+        }
+
+        @Override
+        public double value()
+        {
+            return value;
+        }
+
+        @Override
+        public double accuracy()
+        {
+            return accuracy;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.atnas.backend.djl;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import ai.djl.ndarray.types.DataType;
+import org.atnas.api.WeightBackend;
+import org.atnas.api.plugin.ApiVersion;
+import org.atnas.api.plugin.ComponentContext;
+import org.atnas.api.plugin.ComponentFactory;
+import org.atnas.api.plugin.Plugin;
+import org.atnas.api.plugin.Setting;
+
+/** Offers the {@code djl} weight backend. */
+public final class DjlPlugin
+        implements Plugin
+{
+    static final Setting<Integer> THREADS = Setting.integer("djl.threads", 0, 0, 1024,
+            "Intra-op threads of PyTorch, shared by all workers; 0 for PyTorch's default (one per core). Read once, when the engine starts.");
+    static final Setting<Path> CACHE_DIRECTORY = Setting.path("djl.cache-directory", null,
+            "Where the PyTorch natives (about 430 MB) are unpacked on first use; default ~/.djl.ai.");
+    static final Setting<String> PRECISION = Setting.string("djl.precision", "float32",
+            "float32, or float64 (slower; for gradient checks).");
+
+    @Override
+    public String apiVersion()
+    {
+        return ApiVersion.CURRENT;
+    }
+
+    @Override
+    public List<ComponentFactory<?>> components()
+    {
+        return List.of(ComponentFactory.of(WeightBackend.class, DjlBackend.NAME,
+                "DJL + PyTorch (libtorch CPU), weight-sharing supernet, second-order gradients",
+                List.of(THREADS, CACHE_DIRECTORY, PRECISION),
+                this::create));
+    }
+
+    private WeightBackend create(ComponentContext context)
+    {
+        String precision = context.get(PRECISION);
+        DataType dataType = switch (precision) {
+            case "float32" -> DataType.FLOAT32;
+            case "float64" -> DataType.FLOAT64;
+            default -> throw new IllegalArgumentException("Invalid value [" + precision + "] for key [" + PRECISION.key() + "]: expected float32 or float64");
+        };
+        return new DjlBackend(context.get(THREADS), context.find(CACHE_DIRECTORY), dataType);
+    }
+}

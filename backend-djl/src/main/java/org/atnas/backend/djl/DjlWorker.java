@@ -1,0 +1,254 @@
+package org.atnas.backend.djl;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import org.atnas.api.BackendWorker;
+import org.atnas.api.Gradient;
+import org.atnas.api.ImageBatch;
+import org.atnas.api.Loss;
+import org.atnas.api.Subnet;
+import org.atnas.api.Weights;
+import org.atnas.api.network.NetworkDescription;
+import org.atnas.api.network.ParameterSpec;
+import org.atnas.backend.djl.DjlHandles.DjlGradient;
+import org.atnas.backend.djl.DjlHandles.DjlLoss;
+import org.atnas.backend.djl.DjlHandles.DjlSubnet;
+import org.atnas.backend.djl.DjlHandles.DjlWeights;
+
+/**
+ * A worker: one NDManager for everything it makes, the batch-norm scratch arrays, compiled subnets.
+ * Backward passes go through libtorch's per-thread autograd ({@code JniUtils.backward}), not DJL's
+ * {@code GradientCollector}, of which only one may be active per JVM: workers on several threads
+ * compute gradients at the same time.
+ */
+final class DjlWorker
+        implements BackendWorker
+{
+    private final DjlSupernet supernet;
+    private final NDManager manager;
+    private final NormBuffers norms;
+    private final Map<NetworkDescription, DjlNetwork> compiled = new HashMap<>();
+    private boolean closed;
+
+    DjlWorker(DjlSupernet supernet, NDManager manager)
+    {
+        this.supernet = supernet;
+        this.manager = manager;
+        this.norms = new NormBuffers(manager);
+    }
+
+    DjlSupernet supernet()
+    {
+        return supernet;
+    }
+
+    NDManager manager()
+    {
+        checkOpen();
+        return manager;
+    }
+
+    @Override
+    public Subnet compile(NetworkDescription subnet)
+    {
+        DjlNetwork network = compiled.get(subnet);
+        if (network == null) {
+            for (ParameterSpec parameter : subnet.parameters()) {
+                supernet.checkParameter(parameter);
+            }
+            network = new DjlNetwork(subnet);
+            compiled.put(subnet, network);
+        }
+        return new DjlSubnet(this, network);
+    }
+
+    @Override
+    public Weights weights(Subnet subnet, boolean differentiable)
+    {
+        DjlSubnet own = own(subnet, DjlSubnet.class);
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        try (NDScope scope = new NDScope()) {
+            for (ParameterSpec parameter : own.network.description().parameters()) {
+                // a copy: the inner loop's gradients must not land on the shared W
+                NDArray copy = supernet.parameter(parameter.name()).duplicate();
+                copy.setRequiresGradient(true);
+                NDScope.unregister(copy);
+                tensors.put(parameter.name(), copy);
+            }
+        }
+        return new DjlWeights(this, tensors, tensors, List.of());
+    }
+
+    @Override
+    public Loss forward(Subnet subnet, Weights weights, ImageBatch batch)
+    {
+        DjlSubnet network = own(subnet, DjlSubnet.class);
+        DjlWeights values = own(weights, DjlWeights.class);
+        JniUtils.setGradMode(true);
+        NDArray loss;
+        double value;
+        double accuracy;
+        try (NDScope scope = new NDScope()) {
+            NDArray input = manager.create(batch.pixels(), new Shape(batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()));
+            if (supernet.dataType() != DataType.FLOAT32) {
+                input = input.toType(supernet.dataType(), false);
+            }
+            NDArray logits = network.network.forward(input, values.tensors, norms);
+            int classes = network.network.description().classes();
+            NDArray oneHot = manager.create(batch.labels()).oneHot(classes, supernet.dataType());
+            loss = logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mean();
+            value = loss.toType(DataType.FLOAT64, false).getDouble();
+            long[] predicted = logits.argMax(1).toLongArray();
+            int correct = 0;
+            for (int i = 0; i < predicted.length; i++) {
+                if (predicted[i] == batch.labels()[i]) {
+                    correct++;
+                }
+            }
+            accuracy = (double) correct / predicted.length;
+            NDScope.unregister(loss);
+        }
+        return new DjlLoss(this, loss, values, value, accuracy);
+    }
+
+    @Override
+    public Gradient gradient(Loss loss, Weights withRespectTo, boolean createGraph)
+    {
+        DjlLoss own = own(loss, DjlLoss.class);
+        DjlWeights target = own(withRespectTo, DjlWeights.class);
+        if (target != own.weights && !own.weights.ancestors.contains(target)) {
+            throw new IllegalArgumentException("The loss was not computed from these weights, nor from weights made from them by differentiable steps");
+        }
+        JniUtils.setGradMode(true);
+        Map<String, NDArray> values = new LinkedHashMap<>();
+        try (NDScope scope = new NDScope()) {
+            // gradients accumulate on leaves: what an earlier backward left there is subtracted
+            Map<String, NDArray> before = new HashMap<>();
+            if (target.touched) {
+                target.leaves.forEach((name, leaf) -> before.put(name, leaf.getGradient().duplicate()));
+            }
+            NDArray seed = own.loss.onesLike();
+            JniUtils.backward((PtNDArray) own.loss, (PtNDArray) seed, createGraph, createGraph);
+            own.weights.touched = true;
+            own.weights.ancestors.forEach(ancestor -> ancestor.touched = true);
+            for (Map.Entry<String, NDArray> leaf : target.leaves.entrySet()) {
+                NDArray gradient = leaf.getValue().getGradient();
+                NDArray previous = before.get(leaf.getKey());
+                NDArray value;
+                if (previous != null) {
+                    value = gradient.sub(previous);
+                }
+                else {
+                    // a copy, since later backward passes add into the leaf's gradient in place; duplicate() would cut the graph
+                    value = createGraph ? gradient.mul(1) : gradient.duplicate();
+                }
+                if (!createGraph) {
+                    value = value.stopGradient();
+                }
+                NDScope.unregister(value);
+                values.put(leaf.getKey(), value);
+            }
+        }
+        return new DjlGradient(this, values, createGraph);
+    }
+
+    @Override
+    public Weights sgdStep(Weights weights, Gradient gradient, double learningRate)
+    {
+        DjlWeights current = own(weights, DjlWeights.class);
+        DjlGradient step = own(gradient, DjlGradient.class);
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        Map<String, NDArray> leaves = new LinkedHashMap<>();
+        try (NDScope scope = new NDScope()) {
+            for (Map.Entry<String, NDArray> entry : current.tensors.entrySet()) {
+                NDArray g = step.values.get(entry.getKey());
+                NDArray next;
+                NDArray leaf;
+                if (step.graph) {
+                    // differentiable step: a zero probe leaf added on top receives the gradient with respect to the new weights
+                    NDArray moved = g == null ? entry.getValue() : entry.getValue().sub(g.mul(learningRate));
+                    leaf = moved.zerosLike();
+                    leaf.setRequiresGradient(true);
+                    next = moved.add(leaf);
+                    NDScope.unregister(leaf);
+                }
+                else {
+                    NDArray detached = entry.getValue().stopGradient();
+                    next = g == null ? detached.duplicate() : detached.sub(g.stopGradient().mul(learningRate));
+                    next.setRequiresGradient(true);
+                    leaf = next;
+                }
+                NDScope.unregister(next);
+                tensors.put(entry.getKey(), next);
+                leaves.put(entry.getKey(), leaf);
+            }
+        }
+        List<DjlWeights> ancestors = new ArrayList<>();
+        if (step.graph) {
+            ancestors.add(current);
+            ancestors.addAll(current.ancestors);
+        }
+        return new DjlWeights(this, tensors, leaves, ancestors);
+    }
+
+    @Override
+    public Gradient difference(Weights minuend, Weights subtrahend)
+    {
+        DjlWeights first = own(minuend, DjlWeights.class);
+        DjlWeights second = own(subtrahend, DjlWeights.class);
+        Map<String, NDArray> values = new LinkedHashMap<>();
+        try (NDScope scope = new NDScope()) {
+            for (Map.Entry<String, NDArray> entry : first.tensors.entrySet()) {
+                NDArray other = second.tensors.get(entry.getKey());
+                if (other != null) {
+                    NDArray value = entry.getValue().stopGradient().sub(other.stopGradient());
+                    NDScope.unregister(value);
+                    values.put(entry.getKey(), value);
+                }
+            }
+        }
+        return new DjlGradient(this, values, false);
+    }
+
+    @Override
+    public void close()
+    {
+        if (!closed) {
+            closed = true;
+            manager.close();
+            supernet.workerClosed(this);
+        }
+    }
+
+    private <T> T own(Object handle, Class<T> type)
+    {
+        checkOpen();
+        if (!type.isInstance(handle)) {
+            throw new IllegalArgumentException("Expected a " + type.getSimpleName() + " of the DJL backend, got " + (handle == null ? "null" : handle.getClass().getName()));
+        }
+        DjlHandles.Handle own = (DjlHandles.Handle) handle;
+        if (own.worker != this) {
+            throw new IllegalArgumentException("This " + type.getSimpleName() + " belongs to another worker");
+        }
+        own.checkOpen();
+        return type.cast(handle);
+    }
+
+    private void checkOpen()
+    {
+        if (closed) {
+            throw new IllegalStateException("The worker was closed");
+        }
+    }
+}
