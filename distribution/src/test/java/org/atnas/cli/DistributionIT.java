@@ -88,10 +88,11 @@ class DistributionIT
         String launcher = DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString();
         assertThat(process(temporary, launcher, "--version")).isEqualTo("atnas 0.1.0 (API 1.0)\n");
         assertThat(process(temporary, launcher, "plugins"))
+                .contains("backend-djl              0.1.0    1.0  backend       djl ")
                 .contains("evolution-ga             0.1.0    1.0  evolver       ga ")
                 .contains("searchspace-darts        0.1.0    1.0  search-space  darts ")
                 .contains("searchspace-nasbench201  0.1.0    1.0  search-space  nasbench201 ")
-                .endsWith("3 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
+                .endsWith("4 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
     }
 
     @Test
@@ -124,7 +125,8 @@ class DistributionIT
         assertThat(defaults.out()).contains("#ga.parent-fraction = 0.25\n", "#darts.cells = 2\n", "#nasbench201.metric = cifar10\n");
         LauncherTest.Result check = LauncherTest.run(DISTRIBUTION, "config", "check", DISTRIBUTION.resolve("conf/atnas.properties").toString());
         assertThat(check.status()).as(check.err()).isZero();
-        assertThat(check.out()).contains("search-space    =  darts  ok (plugin searchspace-darts)", "evolver         =  ga     ok (plugin evolution-ga)");
+        // the backend really starts: PyTorch loads from the plugin's own folder and class loader
+        assertThat(check.out()).contains("search-space    =  darts  ok (plugin searchspace-darts)", "backend         =  djl    ok (plugin backend-djl)", "evolver         =  ga     ok (plugin evolution-ga)");
     }
 
     @Test
@@ -161,6 +163,18 @@ class DistributionIT
                 "--set", "evolver=keep-best", "--set", "keep-best.keep=3", "--set", "runs.directory=" + temporary.resolve("runs"));
         assertThat(result.status()).as(result.err()).isZero();
         assertThat(result.out()).containsPattern("\nkeep-best +\\d\\d\\.\\d\\d ± ");
+    }
+
+    @Test
+    void memoryBenchmarkRunsEachCaseInAFreshJvm()
+            throws Exception
+    {
+        String launcher = DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString();
+        String output = process(temporary, launcher, "bench", "memory", "--sizes", "12", "--cells", "2", "--channels", "4", "--set", "runs.directory=" + temporary.resolve("runs"));
+        assertThat(output)
+                .contains("measuring subnet at 3x12x12 in a fresh JVM ...", "measuring mixed at 3x12x12 in a fresh JVM ...")
+                .contains("Peak memory of one training step: 2 cells, C = 4, 10 classes, batch 1, backend djl; one fresh JVM per case")
+                .containsPattern("\n3x12x12 +[0-9,]+ MB +[0-9,]+ MB +0\\.\\d\\d +\\d\\.\\d\\d +\\d+\\.\\d\\d s / \\d+\\.\\d\\d s\n");
     }
 
     private static void copy(Path from, Path to)
