@@ -35,25 +35,45 @@ public interface MetaOptimizer
      */
     default Adaptation adapt(BackendWorker worker, Subnet subnet, Task task, InnerLoop innerLoop)
     {
-        Weights current = worker.weights(subnet, false);
+        try (Weights start = worker.weights(subnet, false);
+                Weights adapted = innerLoop(worker, subnet, start, task, innerLoop, false);
+                Loss query = worker.forward(subnet, adapted, task.query())) {
+            requireFinite(query, "query", innerLoop.steps(), task);
+            return new Adaptation(query.value(), query.accuracy());
+        }
+    }
+
+    /**
+     * The inner loop (Eq. 4): M SGD steps on the task's support set from {@code start}. Returns the
+     * adapted weights, which the caller closes; {@code start} stays open and unchanged, every
+     * intermediate handle is closed (with {@code createGraph} their graph stays reachable from the
+     * result, so the caller can differentiate through the steps).
+     *
+     * @throws ArithmeticException if a support loss is NaN or infinite
+     */
+    static Weights innerLoop(BackendWorker worker, Subnet subnet, Weights start, Task task, InnerLoop innerLoop, boolean createGraph)
+    {
+        Weights current = start;
         try {
             for (int step = 0; step < innerLoop.steps(); step++) {
                 Weights next;
                 try (Loss loss = worker.forward(subnet, current, task.support());
-                        Gradient gradient = worker.gradient(loss, current, false)) {
+                        Gradient gradient = worker.gradient(loss, current, createGraph)) {
                     requireFinite(loss, "support", step, task);
                     next = worker.sgdStep(current, gradient, innerLoop.learningRate());
                 }
-                current.close();
+                if (current != start) {
+                    current.close();
+                }
                 current = next;
             }
-            try (Loss query = worker.forward(subnet, current, task.query())) {
-                requireFinite(query, "query", innerLoop.steps(), task);
-                return new Adaptation(query.value(), query.accuracy());
-            }
+            return current;
         }
-        finally {
-            current.close();
+        catch (RuntimeException e) {
+            if (current != start) {
+                current.close();
+            }
+            throw e;
         }
     }
 
