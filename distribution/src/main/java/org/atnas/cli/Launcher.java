@@ -71,7 +71,8 @@ public final class Launcher
                 || exception instanceof PluginLoadException
                 || exception instanceof ComponentStartException
                 || exception instanceof IllegalArgumentException
-                || exception instanceof UncheckedIOException;
+                || exception instanceof UncheckedIOException
+                || exception instanceof org.atnas.core.search.SearchFailedException;
     }
 
     Path home()

@@ -88,11 +88,13 @@ class DistributionIT
         String launcher = DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString();
         assertThat(process(temporary, launcher, "--version")).isEqualTo("atnas 0.1.0 (API 1.0)\n");
         assertThat(process(temporary, launcher, "plugins"))
-                .contains("backend-djl              0.1.0    1.0  backend       djl ")
-                .contains("evolution-ga             0.1.0    1.0  evolver       ga ")
-                .contains("searchspace-darts        0.1.0    1.0  search-space  darts ")
-                .contains("searchspace-nasbench201  0.1.0    1.0  search-space  nasbench201 ")
-                .endsWith("4 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
+                .contains("backend-djl              0.1.0    1.0  backend         djl ")
+                .contains("evolution-ga             0.1.0    1.0  evolver         ga ")
+                .contains("optimizer-maml           0.1.0    1.0  meta-optimizer  maml ")
+                .contains("optimizer-reptile        0.1.0    1.0  meta-optimizer  reptile ")
+                .contains("searchspace-darts        0.1.0    1.0  search-space    darts ")
+                .contains("searchspace-nasbench201  0.1.0    1.0  search-space    nasbench201 ")
+                .endsWith("6 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
     }
 
     @Test

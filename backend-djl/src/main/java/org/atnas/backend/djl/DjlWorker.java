@@ -184,8 +184,14 @@ final class DjlWorker
                     NDScope.unregister(leaf);
                 }
                 else {
-                    NDArray detached = entry.getValue().stopGradient();
-                    next = g == null ? detached.duplicate() : detached.sub(g.stopGradient().mul(learningRate));
+                    // without grad mode the step builds no graph: the result is a fresh leaf
+                    JniUtils.setGradMode(false);
+                    try {
+                        next = g == null ? entry.getValue().duplicate() : entry.getValue().sub(g.mul(learningRate));
+                    }
+                    finally {
+                        JniUtils.setGradMode(true);
+                    }
                     next.setRequiresGradient(true);
                     leaf = next;
                 }

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -31,6 +33,12 @@ public final class PluginLoader
 {
     private static final Logger log = LoggerFactory.getLogger(PluginLoader.class);
     private static final String SERVICE_FILE = "META-INF/services/" + Plugin.class.getName();
+    /**
+     * Plugins already loaded in this JVM, by folder and jar signature. A native library binds to one
+     * class loader per JVM, so a folder loaded twice (tests, several launcher runs in one JVM) must
+     * give the same class loader, or the second load of, say, PyTorch's natives fails.
+     */
+    private static final Map<String, InstalledPlugin> LOADED = new ConcurrentHashMap<>();
 
     private final ClassLoader host;
 
@@ -59,7 +67,14 @@ public final class PluginLoader
         }
         List<InstalledPlugin> plugins = new ArrayList<>();
         for (Path folder : folders) {
-            plugins.add(loadFolder(folder, pluginsDirectory.getFileName() + "/" + folder.getFileName()));
+            String location = pluginsDirectory.getFileName() + "/" + folder.getFileName();
+            String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host);
+            InstalledPlugin plugin = LOADED.get(key);
+            if (plugin == null) {
+                plugin = loadFolder(folder, location);
+                LOADED.put(key, plugin);
+            }
+            plugins.add(plugin);
         }
         return plugins;
     }
@@ -72,6 +87,22 @@ public final class PluginLoader
             plugins.add(install(plugin, "classpath", "classpath", host, versionOf(plugin.getClass().getPackage())));
         }
         return plugins;
+    }
+
+    /** The folder's real path and its jars' names, sizes and modification times: a changed folder is loaded anew. */
+    private static String signature(Path folder)
+    {
+        StringBuilder signature = new StringBuilder();
+        try (Stream<Path> files = Files.list(folder)) {
+            signature.append(folder.toRealPath());
+            for (Path jar : files.filter(file -> file.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                signature.append('|').append(jar.getFileName()).append(':').append(Files.size(jar)).append(':').append(Files.getLastModifiedTime(jar).toMillis());
+            }
+        }
+        catch (IOException e) {
+            throw new PluginLoadException("Plugin folder [" + folder + "] cannot be listed: " + e.getMessage(), e);
+        }
+        return signature.toString();
     }
 
     private InstalledPlugin loadFolder(Path folder, String location)

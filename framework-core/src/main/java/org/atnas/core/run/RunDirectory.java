@@ -65,6 +65,19 @@ public final class RunDirectory
         return directory;
     }
 
+    /**
+     * An existing run directory, to continue a run in it.
+     *
+     * @throws IllegalArgumentException if it does not exist
+     */
+    public static RunDirectory open(Path folder)
+    {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("Run directory [" + folder + "] does not exist");
+        }
+        return new RunDirectory(folder);
+    }
+
     private static Optional<RunDirectory> createNew(Path folder)
     {
         try {

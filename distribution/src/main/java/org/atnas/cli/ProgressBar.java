@@ -1,0 +1,85 @@
+package org.atnas.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.atnas.core.search.SearchListener;
+
+/**
+ * The search's progress on standard error: a bar redrawn in place on a terminal, a line every 5%
+ * otherwise (logs, CI), with the step, the ETA and the fitness of the last evaluation.
+ */
+final class ProgressBar
+        implements SearchListener
+{
+    private static final int WIDTH = 24;
+
+    private final PrintWriter err;
+    private final boolean terminal;
+    private long startNanos;
+    private int startStep;
+    private int lastReported = -1;
+
+    ProgressBar(PrintWriter err, boolean terminal)
+    {
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public void started(int startStep, int totalSteps)
+    {
+        this.startStep = startStep;
+        this.startNanos = System.nanoTime();
+        err.printf(Locale.ROOT, "%s at meta-step %d of %d%n", startStep == 0 ? "Starting" : "Resuming", startStep, totalSteps);
+        err.flush();
+    }
+
+    @Override
+    public void step(Step step)
+    {
+        int percent = (int) (100L * step.step() / Math.max(1, step.totalSteps()));
+        if (!terminal && percent / 5 == lastReported && step.step() != step.totalSteps()) {
+            return;
+        }
+        lastReported = percent / 5;
+        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        int done = step.step() - startStep;
+        double eta = done == 0 ? 0 : elapsed / done * (step.totalSteps() - step.step());
+        int filled = WIDTH * step.step() / Math.max(1, step.totalSteps());
+        String bar = "#".repeat(filled) + ".".repeat(WIDTH - filled);
+        String fitness = Double.isNaN(step.bestFitness()) ? "not evaluated yet" : String.format(Locale.ROOT, "best %.3f mean %.3f", step.bestFitness(), step.meanFitness());
+        String line = String.format(Locale.ROOT, "[%s] %3d%% step %d/%d %s ETA %s | query acc %.3f | %s",
+                bar, percent, step.step(), step.totalSteps(), step.warmup() ? "(warm-up)" : "", duration(eta), step.queryAccuracy(), fitness);
+        if (terminal) {
+            err.print("\r" + line + "   ");
+            if (step.step() == step.totalSteps()) {
+                err.println();
+            }
+        }
+        else {
+            err.println(line);
+        }
+        err.flush();
+    }
+
+    @Override
+    public void checkpoint(Path folder)
+    {
+        if (terminal) {
+            err.println();
+        }
+        err.println("checkpoint: " + folder);
+        err.flush();
+    }
+
+    static String duration(double seconds)
+    {
+        long total = Math.round(seconds);
+        if (total >= 3600) {
+            return String.format(Locale.ROOT, "%dh%02dm", total / 3600, total % 3600 / 60);
+        }
+        return total >= 60 ? String.format(Locale.ROOT, "%dm%02ds", total / 60, total % 60) : total + "s";
+    }
+}

@@ -1,0 +1,131 @@
+package org.atnas.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.atnas.api.Individual;
+import org.atnas.api.SearchSpace;
+import org.atnas.core.Atnas;
+import org.atnas.core.ServiceType;
+import org.atnas.core.config.Configuration;
+import org.atnas.core.run.MetricsLog;
+import org.atnas.core.run.RunDirectory;
+import org.atnas.core.search.Checkpoint;
+import org.atnas.core.search.MetaSearch;
+import org.atnas.core.search.SearchRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code atnas search}: Algorithm 1, meta-training the supernet while the population evolves. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Runs the AT-NAS search (Algorithm 1): meta-trains the supernet over few-shot tasks while the architecture population evolves.",
+                "Writes metrics.jsonl, checkpoints and the final population into a run directory; Ctrl-C writes a checkpoint and stops,",
+                "--resume continues from it."})
+final class SearchCommand
+        implements Runnable
+{
+    static final Set<ServiceType> SERVICES = EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND, ServiceType.META_OPTIMIZER, ServiceType.EVOLVER);
+
+    @ParentCommand
+    AtnasCommand parent;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continues an interrupted search from its latest checkpoint, with the configuration it was started with.")
+    Path resume;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public void run()
+    {
+        Launcher launcher = parent.launcher;
+        Optional<Checkpoint> checkpoint = Optional.empty();
+        Atnas atnas;
+        if (resume != null) {
+            if (config.file != null || !config.overrides.isEmpty()) {
+                throw new IllegalArgumentException("--resume continues a run with the configuration it was started with; --config and --set cannot be used with it");
+            }
+            checkpoint = Optional.of(Checkpoint.readLatest(resume));
+            atnas = Atnas.start(launcher.plugins(), Configuration.empty().with(checkpoint.get().configuration(), "checkpoint of " + resume), SERVICES);
+        }
+        else {
+            atnas = Atnas.start(launcher.plugins(), config.load(launcher, Map.of(), "--set"), SERVICES);
+        }
+        SearchRun run = SearchRun.prepare(atnas);
+        RunDirectory directory = resume != null ? RunDirectory.open(resume) : run.createRunDirectory(Clock.systemDefaultZone());
+        PrintWriter err = launcher.err();
+        err.println("Run directory: " + directory.path());
+        MetaSearch.Outcome outcome;
+        MetaSearch search = new MetaSearch(run.parameters(), run.components(), directory.path(), checkpoint);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // Ctrl-C: let the current meta-step finish and the checkpoint be written before the JVM exits
+            search.requestStop();
+            try {
+                finished.await(10, TimeUnit.MINUTES);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "atnas-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (search; MetricsLog metrics = directory.metrics()) {
+            outcome = search.run(metrics, new ProgressBar(err, System.console() != null));
+            summarize(launcher, run, directory, search, outcome);
+        }
+        finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running and waits for the latch above
+            }
+        }
+    }
+
+    private static void summarize(Launcher launcher, SearchRun run, RunDirectory directory, MetaSearch search, MetaSearch.Outcome outcome)
+    {
+        PrintWriter out = launcher.out();
+        SearchSpace space = run.components().space();
+        if (outcome == MetaSearch.Outcome.STOPPED) {
+            out.println("Stopped; checkpoint " + search.lastCheckpoint().map(Path::toString).orElse("(none)"));
+            out.println("Continue with: atnas search --resume " + directory.path());
+            return;
+        }
+        List<Individual> ranked = search.population().ranked();
+        List<Map<String, Object>> population = new ArrayList<>();
+        for (int rank = 0; rank < ranked.size(); rank++) {
+            Individual individual = ranked.get(rank);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("rank", rank + 1);
+            entry.put("code", individual.code().format());
+            entry.put("fitness", individual.requireFitness());
+            entry.put("genotype", space.toNotation(individual.code()));
+            population.add(entry);
+        }
+        directory.writeJson("population.json", population);
+        out.printf(Locale.ROOT, "Search finished: %d meta-steps, population of %d; engine overhead %.1f%% of the run's time%n%n", run.parameters().totalSteps(), ranked.size(), 100 * search.engineOverhead());
+        out.println("Best architectures (fitness = mean meta-val query accuracy after " + run.parameters().innerLoop().steps() + " inner steps):");
+        for (Map<String, Object> entry : population.subList(0, Math.min(5, population.size()))) {
+            out.printf(Locale.ROOT, "%2d. %.4f  %s%n", (Integer) entry.get("rank"), (Double) entry.get("fitness"), entry.get("code"));
+        }
+        out.println();
+        out.println("Best genotype: " + population.get(0).get("genotype"));
+        out.println("Run directory: " + directory.path() + " (population.json, metrics.jsonl, checkpoints/)");
+        out.println("Evaluate with: atnas evaluate " + directory.path());
+    }
+}

@@ -1,0 +1,225 @@
+package org.atnas.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.atnas.api.Individual;
+import org.atnas.api.SupernetState;
+import org.atnas.core.Atnas;
+import org.atnas.core.config.Configuration;
+import org.atnas.core.plugin.InstalledPlugin;
+import org.atnas.core.plugin.PluginLoader;
+import org.atnas.core.run.MetricsLog;
+import org.atnas.core.run.RunDirectory;
+import org.atnas.core.search.Checkpoint;
+import org.atnas.core.search.MetaSearch;
+import org.atnas.core.search.SearchListener;
+import org.atnas.core.search.SearchRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The search end to end, on the assembled distribution's plugins (DJL, DARTS, GA, MAML) and procedural glyphs. */
+class SearchIT
+{
+    private static final Path DISTRIBUTION = Path.of(System.getProperty("atnas.distribution", "target/atnas-0.1.0"));
+    /** A search small enough for seconds: 14×14 glyphs, a narrow 2-cell supernet, one libtorch thread (deterministic). */
+    private static final List<String> TINY = List.of(
+            "glyphs.classes=60", "data.image-size=14", "darts.channels=4", "darts.stem-multiplier=1", "djl.threads=1",
+            "search.population=4", "search.arch-batch=2", "search.task-batch=2", "search.warmup-steps=2", "search.steps=6",
+            "search.evolve-every=2", "search.validation-tasks=2", "search.inner-steps=2", "search.inner-lr=0.1", "task.queries=3",
+            "search.checkpoint-every=100", "search.task-pool=8");
+
+    @TempDir
+    Path temporary;
+
+    private static List<InstalledPlugin> plugins()
+    {
+        return new PluginLoader(SearchIT.class.getClassLoader()).loadFolders(DISTRIBUTION.resolve("plugins"));
+    }
+
+    /** Runs a search in {@code directory}; stops after {@code stopAfter} steps if positive; returns the final state. */
+    private static Result search(List<String> settings, Path directory, int stopAfter, Optional<Checkpoint> resume)
+            throws Exception
+    {
+        Atnas atnas = Atnas.start(plugins(), resume.map(checkpoint -> Configuration.empty().with(checkpoint.configuration(), "checkpoint")).orElse(Configuration.load(Optional.empty(), settings)),
+                SearchCommand.SERVICES);
+        SearchRun run = SearchRun.prepare(atnas);
+        Files.createDirectories(directory);
+        try (MetaSearch search = new MetaSearch(run.parameters(), run.components(), directory, resume); MetricsLog metrics = RunDirectory.open(directory).metrics()) {
+            MetaSearch.Outcome outcome = search.run(metrics, new SearchListener()
+            {
+                @Override
+                public void started(int startStep, int totalSteps) {}
+
+                @Override
+                public void step(Step step)
+                {
+                    if (step.step() == stopAfter) {
+                        search.requestStop();
+                    }
+                }
+
+                @Override
+                public void checkpoint(Path folder) {}
+            });
+            return new Result(outcome, search.population().individuals(), search.supernet().state());
+        }
+    }
+
+    private record Result(MetaSearch.Outcome outcome, List<Individual> population, SupernetState state) {}
+
+    private static List<String> with(List<String> base, String... more)
+    {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    @Test
+    void anInterruptedAndResumedSearchEndsAsAnUninterruptedOne()
+            throws Exception
+    {
+        Result uninterrupted = search(TINY, temporary.resolve("whole"), -1, Optional.empty());
+        Result stopped = search(TINY, temporary.resolve("parts"), 3, Optional.empty());
+        assertThat(stopped.outcome()).isEqualTo(MetaSearch.Outcome.STOPPED);
+        Checkpoint checkpoint = Checkpoint.readLatest(temporary.resolve("parts"));
+        assertThat(checkpoint.step()).isEqualTo(3);
+        Result resumed = search(TINY, temporary.resolve("parts"), -1, Optional.of(checkpoint));
+
+        assertThat(uninterrupted.outcome()).isEqualTo(MetaSearch.Outcome.FINISHED);
+        assertThat(resumed.outcome()).isEqualTo(MetaSearch.Outcome.FINISHED);
+        assertThat(resumed.population()).isEqualTo(uninterrupted.population());
+        assertThat(resumed.state().parameters().keySet()).isEqualTo(uninterrupted.state().parameters().keySet());
+        uninterrupted.state().parameters().forEach((name, values) -> assertThat(resumed.state().parameters().get(name)).as(name).containsExactly(values));
+        assertThat(resumed.state().steps()).isEqualTo(uninterrupted.state().steps());
+        // the resumed run appended to the same metrics: every meta-step once
+        long steps = Files.readAllLines(temporary.resolve("parts/metrics.jsonl")).stream().filter(line -> line.contains("\"type\":\"meta-step\"")).count();
+        assertThat(steps).isEqualTo(8);
+    }
+
+    @Test
+    void oneAndTwoWorkersGiveTheSameResult()
+            throws Exception
+    {
+        Result one = search(with(TINY, "search.workers=1"), temporary.resolve("one"), -1, Optional.empty());
+        Result two = search(with(TINY, "search.workers=2"), temporary.resolve("two"), -1, Optional.empty());
+        assertThat(two.population()).extracting(Individual::code).isEqualTo(one.population().stream().map(Individual::code).toList());
+        for (int i = 0; i < one.population().size(); i++) {
+            assertThat(two.population().get(i).requireFitness()).isCloseTo(one.population().get(i).requireFitness(), within(1e-6));
+        }
+        one.state().parameters().forEach((name, values) -> {
+            float[] other = two.state().parameters().get(name);
+            for (int i = 0; i < values.length; i++) {
+                assertThat(other[i]).as(name).isCloseTo(values[i], within(1e-4f));
+            }
+        });
+    }
+
+    @Test
+    void theMetaTrainedSupernetAdaptsBetterThanTheUntrainedOne()
+            throws Exception
+    {
+        Path runs = temporary.resolve("runs");
+        List<String> settings = List.of("glyphs.classes=100", "data.image-size=14", "darts.channels=8", "darts.stem-multiplier=2",
+                "search.population=2", "search.arch-batch=1", "search.task-batch=4", "search.evolve-every=50", "search.validation-tasks=4",
+                "search.inner-steps=3", "search.inner-lr=0.1", "search.meta-lr=0.01", "task.queries=5", "search.checkpoint-every=1000",
+                "search.warmup-steps=0", "runs.directory=" + runs);
+        LauncherTest.Result trained = LauncherTest.run(DISTRIBUTION, arguments("search", with(settings, "search.steps=60", "run.name=trained")));
+        assertThat(trained.status()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("Search finished: 60 meta-steps, population of 2");
+        LauncherTest.Result untrained = LauncherTest.run(DISTRIBUTION, arguments("search", with(settings, "search.steps=0", "run.name=untrained")));
+        assertThat(untrained.status()).as(untrained.err()).isZero();
+        JsonNode population = new ObjectMapper().readTree(runs.resolve("trained/population.json").toFile());
+        String code = population.get(0).get("code").asText();
+
+        double after = evaluate(runs.resolve("trained"), code);
+        double before = evaluate(runs.resolve("untrained"), code);
+        assertThat(after).as("mean query accuracy after meta-training vs before").isGreaterThan(before + 0.05);
+    }
+
+    private static double evaluate(Path run, String code)
+            throws Exception
+    {
+        LauncherTest.Result result = LauncherTest.run(DISTRIBUTION, "evaluate", run.toString(), "--code", code, "--tasks", "100");
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out()).contains("Meta-test: 5-way tasks from ", "100 tasks, 3 inner steps (lr 0.1)");
+        try (var files = Files.list(run)) {
+            Path written = files.filter(path -> path.getFileName().toString().startsWith("evaluation-")).findFirst().orElseThrow();
+            return new ObjectMapper().readTree(written.toFile()).get(0).get("meanAccuracy").asDouble();
+        }
+    }
+
+    private static String[] arguments(String command, List<String> settings)
+    {
+        List<String> arguments = new ArrayList<>(List.of(command));
+        for (String setting : settings) {
+            arguments.add("--set");
+            arguments.add(setting);
+        }
+        return arguments.toArray(String[]::new);
+    }
+
+    @Test
+    void badInputIsRefusedBeforeAnyWork()
+            throws Exception
+    {
+        Path runs = temporary.resolve("runs");
+        LauncherTest.Result tooManyArchitectures = LauncherTest.run(DISTRIBUTION, arguments("search", with(TINY, "search.arch-batch=5", "runs.directory=" + runs)));
+        assertThat(tooManyArchitectures).isEqualTo(new LauncherTest.Result(1, "",
+                "error: search.arch-batch (5) is larger than search.population (4): a meta-step draws distinct architectures from the population\n"));
+        LauncherTest.Result tooManyQueries = LauncherTest.run(DISTRIBUTION, arguments("search", with(TINY, "task.queries=20", "runs.directory=" + runs)));
+        assertThat(tooManyQueries.status()).isEqualTo(1);
+        assertThat(tooManyQueries.err()).matches("error: Class glyph\\d{5} has 20 images, but a 1-shot 20-query task needs 21 per class\n");
+        assertThat(runs).doesNotExist();
+
+        LauncherTest.Result notARun = LauncherTest.run(DISTRIBUTION, "evaluate", temporary.toString());
+        assertThat(notARun).isEqualTo(new LauncherTest.Result(1, "", "error: [" + temporary + "] is not a search run directory with a checkpoint: "
+                + temporary.resolve("checkpoints/latest") + " does not exist\n"));
+        LauncherTest.Result resumeMissing = LauncherTest.run(DISTRIBUTION, "search", "--resume", temporary.resolve("nowhere").toString());
+        assertThat(resumeMissing).isEqualTo(new LauncherTest.Result(1, "", "error: Run directory [" + temporary.resolve("nowhere") + "] does not exist\n"));
+    }
+
+    @Test
+    void checkpointsAreCompleteAndEvaluationChecksCodes()
+            throws Exception
+    {
+        Path runs = temporary.resolve("runs");
+        LauncherTest.Result done = LauncherTest.run(DISTRIBUTION, arguments("search", with(TINY, "runs.directory=" + runs, "run.name=small", "search.checkpoint-every=4")));
+        assertThat(done.status()).as(done.err()).isZero();
+        Path run = runs.resolve("small");
+        assertThat(Files.readString(run.resolve("checkpoints/latest")).strip()).isEqualTo("step-0000008");
+        assertThat(run.resolve("checkpoints/step-0000004/supernet.safetensors")).isRegularFile();
+        JsonNode manifest = new ObjectMapper().readTree(run.resolve("checkpoints/step-0000008/manifest.json").toFile());
+        assertThat(manifest.get("format").asInt()).isEqualTo(1);
+        assertThat(manifest.get("population")).hasSize(4);
+        assertThat(manifest.get("components").get("backend").asText()).startsWith("djl ");
+        assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).anyMatch(line -> line.startsWith("{\"type\":\"generation\""));
+
+        LauncherTest.Result invalid = LauncherTest.run(DISTRIBUTION, "evaluate", run.toString(), "--code", "4,4,4,4,0,3,4,0,0,3,0,6,0,0,1,0,0,1,3,1,0,3,0,0,1,3,0,0");
+        assertThat(invalid).isEqualTo(new LauncherTest.Result(1, "",
+                "error: Invalid DARTS code: cell 1, node 0 (edges 0-1) has 1 non-zero incoming edges [0], expected exactly 2\n"));
+
+        Files.delete(run.resolve("checkpoints/step-0000008/adam.safetensors"));
+        LauncherTest.Result incomplete = LauncherTest.run(DISTRIBUTION, "search", "--resume", run.toString());
+        assertThat(incomplete).isEqualTo(new LauncherTest.Result(1, "",
+                "error: Checkpoint [" + run.resolve("checkpoints/step-0000008") + "] is incomplete: adam.safetensors is missing\n"));
+        assertThat(run.resolve("checkpoints/step-0000008/supernet.safetensors")).isRegularFile();
+    }
+
+    @Test
+    void aLossThatIsNotANumberStopsTheSearchNamingStepArchitectureAndTask()
+    {
+        LauncherTest.Result diverged = LauncherTest.run(DISTRIBUTION, arguments("search", with(TINY, "search.inner-lr=100", "search.inner-steps=8", "runs.directory=" + temporary.resolve("runs"))));
+        assertThat(diverged.status()).isEqualTo(1);
+        assertThat(diverged.err()).containsPattern("error: Meta-step \\d+, architecture [\\d,]+: The (support|query) loss is (NaN|Infinity|-Infinity) at inner step \\d of the task with seed -?\\d+; "
+                + "the search stopped, no checkpoint was written yet\n");
+    }
+}

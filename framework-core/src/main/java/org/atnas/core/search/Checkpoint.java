@@ -1,0 +1,225 @@
+package org.atnas.core.search;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.atnas.api.ArchitectureCode;
+import org.atnas.api.Individual;
+import org.atnas.api.Population;
+import org.atnas.api.SupernetState;
+import org.atnas.api.io.Safetensors;
+import org.atnas.api.network.NetworkDescription;
+import org.atnas.api.network.ParameterSpec;
+import org.atnas.core.run.AtomicFiles;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A checkpoint of a meta-search: {@code checkpoints/step-NNNNNNN/} with {@code manifest.json}
+ * (format, step, generation, population with fitness, the effective configuration, components),
+ * {@code supernet.safetensors} (W) and {@code adam.safetensors} (Adam's moments, {@code m.<name>}
+ * and {@code v.<name>}; the step counts are in the manifest). Backend-neutral: any backend restores
+ * it. A checkpoint is written into a {@code .partial} folder and renamed when complete, then
+ * {@code checkpoints/latest} names it; a crash leaves the previous one intact.
+ *
+ * @param step meta-steps done
+ * @param generation evolutions done
+ * @param population the population, with the fitness of its last evaluation where it has one
+ * @param configuration the run's effective configuration
+ * @param components the component of each service, by key
+ * @param state W and Adam's state
+ */
+public record Checkpoint(int step, int generation, Population population, Map<String, String> configuration, Map<String, String> components, SupernetState state)
+{
+    public static final int FORMAT = 1;
+    static final String DIRECTORY = "checkpoints";
+    private static final String LATEST = "latest";
+    private static final String MANIFEST = "manifest.json";
+    private static final String SUPERNET = "supernet.safetensors";
+    private static final String ADAM = "adam.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public Checkpoint
+    {
+        requireNonNull(population, "population is null");
+        configuration = Map.copyOf(configuration);
+        components = Map.copyOf(components);
+        requireNonNull(state, "state is null");
+    }
+
+    /**
+     * Writes this checkpoint into {@code runDirectory/checkpoints/step-NNNNNNN} and points
+     * {@code latest} at it; keeps the {@code keep} newest checkpoints.
+     */
+    public Path write(Path runDirectory, NetworkDescription supernet, int keep)
+    {
+        Path checkpoints = runDirectory.resolve(DIRECTORY);
+        String name = String.format("step-%07d", step);
+        Path target = checkpoints.resolve(name);
+        Path partial = checkpoints.resolve(name + ".partial");
+        try {
+            Files.createDirectories(checkpoints);
+            deleteRecursively(partial);
+            Files.createDirectory(partial);
+            Map<String, int[]> shapes = new LinkedHashMap<>();
+            for (ParameterSpec parameter : supernet.parameters()) {
+                shapes.put(parameter.name(), parameter.shape());
+            }
+            Map<String, Safetensors.Tensor> weights = new LinkedHashMap<>();
+            state.parameters().forEach((parameter, values) -> weights.put(parameter, new Safetensors.Tensor(shapes.get(parameter), values)));
+            Safetensors.write(partial.resolve(SUPERNET), weights, Map.of("format", "pt", "atnas.step", Integer.toString(step)));
+            Map<String, Safetensors.Tensor> adam = new LinkedHashMap<>();
+            state.firstMoments().forEach((parameter, values) -> adam.put("m." + parameter, new Safetensors.Tensor(shapes.get(parameter), values)));
+            state.secondMoments().forEach((parameter, values) -> adam.put("v." + parameter, new Safetensors.Tensor(shapes.get(parameter), values)));
+            Safetensors.write(partial.resolve(ADAM), adam, Map.of("atnas.step", Integer.toString(step)));
+            Files.writeString(partial.resolve(MANIFEST), JSON.writeValueAsString(manifest()));
+            deleteRecursively(target);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(checkpoints.resolve(LATEST), name + "\n");
+            prune(checkpoints, keep);
+            return target;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot write checkpoint [" + target + "]: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> manifest()
+    {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("format", FORMAT);
+        manifest.put("step", step);
+        manifest.put("generation", generation);
+        List<Map<String, Object>> individuals = new ArrayList<>();
+        for (Individual individual : population.individuals()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("code", individual.code().format());
+            individual.fitness().ifPresent(fitness -> entry.put("fitness", fitness));
+            individuals.add(entry);
+        }
+        manifest.put("population", individuals);
+        manifest.put("components", components);
+        manifest.put("configuration", configuration);
+        manifest.put("supernet", SUPERNET);
+        manifest.put("adam", ADAM);
+        manifest.put("adamSteps", state.steps());
+        return manifest;
+    }
+
+    /**
+     * The checkpoint {@code checkpoints/latest} of a run directory names.
+     *
+     * @throws IllegalArgumentException naming the directory or file when it is not a run with a
+     *     complete checkpoint of this format
+     */
+    public static Checkpoint readLatest(Path runDirectory)
+    {
+        if (!Files.isDirectory(runDirectory)) {
+            throw new IllegalArgumentException("Run directory [" + runDirectory + "] does not exist");
+        }
+        Path latest = runDirectory.resolve(DIRECTORY).resolve(LATEST);
+        if (!Files.isRegularFile(latest)) {
+            throw new IllegalArgumentException("[" + runDirectory + "] is not a search run directory with a checkpoint: " + latest + " does not exist");
+        }
+        try {
+            Path folder = runDirectory.resolve(DIRECTORY).resolve(Files.readString(latest).strip());
+            return read(folder);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read [" + latest + "]: " + e.getMessage(), e);
+        }
+    }
+
+    static Checkpoint read(Path folder)
+    {
+        for (String file : List.of(MANIFEST, SUPERNET, ADAM)) {
+            if (!Files.isRegularFile(folder.resolve(file))) {
+                throw new IllegalArgumentException("Checkpoint [" + folder + "] is incomplete: " + file + " is missing");
+            }
+        }
+        try {
+            JsonNode manifest = JSON.readTree(folder.resolve(MANIFEST).toFile());
+            int format = manifest.path("format").asInt(-1);
+            if (format != FORMAT) {
+                throw new IllegalArgumentException("Checkpoint [" + folder + "] has format " + format + ", this version of atnas reads format " + FORMAT);
+            }
+            List<Individual> individuals = new ArrayList<>();
+            for (JsonNode entry : manifest.path("population")) {
+                ArchitectureCode code = ArchitectureCode.parse(entry.path("code").asText());
+                individuals.add(entry.has("fitness") ? Individual.evaluated(code, entry.get("fitness").asDouble()) : Individual.unevaluated(code));
+            }
+            Map<String, String> configuration = new LinkedHashMap<>();
+            manifest.path("configuration").fields().forEachRemaining(field -> configuration.put(field.getKey(), field.getValue().asText()));
+            Map<String, String> components = new LinkedHashMap<>();
+            manifest.path("components").fields().forEachRemaining(field -> components.put(field.getKey(), field.getValue().asText()));
+            Map<String, Long> steps = new LinkedHashMap<>();
+            manifest.path("adamSteps").fields().forEachRemaining(field -> steps.put(field.getKey(), field.getValue().asLong()));
+            Map<String, float[]> parameters = new LinkedHashMap<>();
+            Safetensors.read(folder.resolve(SUPERNET)).tensors().forEach((name, tensor) -> parameters.put(name, tensor.values()));
+            Map<String, float[]> first = new LinkedHashMap<>();
+            Map<String, float[]> second = new LinkedHashMap<>();
+            Safetensors.read(folder.resolve(ADAM)).tensors().forEach((name, tensor) -> {
+                if (name.startsWith("m.")) {
+                    first.put(name.substring(2), tensor.values());
+                }
+                else if (name.startsWith("v.")) {
+                    second.put(name.substring(2), tensor.values());
+                }
+            });
+            return new Checkpoint(manifest.path("step").asInt(), manifest.path("generation").asInt(), new Population(individuals), configuration, components,
+                    new SupernetState(parameters, first, second, steps));
+        }
+        catch (IOException e) {
+            throw new IllegalArgumentException("Checkpoint [" + folder + "] cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void prune(Path checkpoints, int keep)
+            throws IOException
+    {
+        List<Path> folders;
+        try (Stream<Path> children = Files.list(checkpoints)) {
+            folders = children.filter(Files::isDirectory).filter(path -> path.getFileName().toString().matches("step-\\d{7}")).sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path old : folders.subList(Math.min(keep, folders.size()), folders.size())) {
+            deleteRecursively(old);
+        }
+    }
+
+    private static void deleteRecursively(Path path)
+            throws IOException
+    {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Checkpoint[step " + step + ", generation " + generation + ", " + population.size() + " individuals, " + Arrays.toString(components.keySet().toArray()) + "]";
+    }
+
+    static boolean exists(Path runDirectory)
+    {
+        return Files.isRegularFile(runDirectory.resolve(DIRECTORY).resolve(LATEST));
+    }
+}

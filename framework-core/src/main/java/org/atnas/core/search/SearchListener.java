@@ -1,0 +1,26 @@
+package org.atnas.core.search;
+
+import java.nio.file.Path;
+
+/** What a running search reports, on the thread that runs it. */
+public interface SearchListener
+{
+    /**
+     * One meta-step.
+     *
+     * @param step meta-steps done, counting this one
+     * @param totalSteps warm-up and search steps in all
+     * @param warmup whether it was a warm-up step
+     * @param queryLoss mean query loss of the step's pairs after adaptation
+     * @param queryAccuracy mean query accuracy of the step's pairs after adaptation
+     * @param bestFitness best fitness of the last evaluation (NaN before the first)
+     * @param meanFitness mean fitness of the last evaluation (NaN before the first)
+     */
+    record Step(int step, int totalSteps, boolean warmup, double queryLoss, double queryAccuracy, double bestFitness, double meanFitness) {}
+
+    void started(int startStep, int totalSteps);
+
+    void step(Step step);
+
+    void checkpoint(Path folder);
+}

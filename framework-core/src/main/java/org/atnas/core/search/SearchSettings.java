@@ -1,0 +1,43 @@
+package org.atnas.core.search;
+
+import java.util.List;
+
+import org.atnas.api.plugin.Setting;
+
+/** The keys of the meta-search (Algorithm 1). Defaults are the paper's few-shot setting where it gives one. */
+public final class SearchSettings
+{
+    public static final Setting<Integer> POPULATION = Setting.integer("search.population", 128, 2, 1_000_000,
+            "K: architectures in the population (the paper: 128).");
+    public static final Setting<Integer> EVOLVE_EVERY = Setting.integer("search.evolve-every", 4, 1, 1_000_000,
+            "k: after warm-up, the population is evaluated and evolved every k meta-steps (the paper: 4).");
+    public static final Setting<Integer> ARCH_BATCH = Setting.integer("search.arch-batch", 4, 1, 100_000,
+            "B_arch: architectures drawn from the population for each meta-step.");
+    public static final Setting<Integer> TASK_BATCH = Setting.integer("search.task-batch", 4, 1, 100_000,
+            "B_task: tasks per meta-step, shared out among the workers; each (architecture, task) pair gives one meta-gradient.");
+    public static final Setting<Integer> INNER_STEPS = Setting.integer("search.inner-steps", 5, 1, 10_000,
+            "M: SGD steps on a task's support set, in meta-training and in evaluation.");
+    public static final Setting<Double> INNER_LR = Setting.decimal("search.inner-lr", 0.01, 1e-9, 100.0,
+            "lambda_task: learning rate of the inner SGD steps (the paper: 0.01 during search).");
+    public static final Setting<Double> META_LR = Setting.decimal("search.meta-lr", 0.001, 1e-9, 10.0,
+            "eta_meta: Adam's learning rate for the outer update of the supernet (the paper: 0.001).");
+    public static final Setting<Integer> WARMUP_STEPS = Setting.integer("search.warmup-steps", 200, 0, 100_000_000,
+            "Meta-steps of warm-up, with subnets sampled uniformly from the space instead of the population.");
+    public static final Setting<Integer> STEPS = Setting.integer("search.steps", 2000, 0, 100_000_000,
+            "Meta-steps after warm-up, with architectures from the evolving population.");
+    public static final Setting<Integer> WORKERS = Setting.integer("search.workers", 1, 1, 1024,
+            "Parallel workers (Sec. 3.4): each owns a shard of the task pool and its own backend worker; meta-gradients and fitness are averaged across them.");
+    public static final Setting<Integer> TASK_POOL = Setting.integer("search.task-pool", 1000, 1, 100_000_000,
+            "T: tasks in the meta-train task pool of an epoch; a new pool is drawn each epoch and split into one shard per worker.");
+    public static final Setting<Integer> VALIDATION_TASKS = Setting.integer("search.validation-tasks", 16, 1, 1_000_000,
+            "Meta-val tasks each evaluation adapts every individual to; fitness is the mean query accuracy over them.");
+    public static final Setting<Integer> CHECKPOINT_EVERY = Setting.integer("search.checkpoint-every", 200, 1, 100_000_000,
+            "Meta-steps between checkpoints (one is also written at the end and on Ctrl-C).");
+
+    private SearchSettings() {}
+
+    public static List<Setting<?>> all()
+    {
+        return List.of(POPULATION, EVOLVE_EVERY, ARCH_BATCH, TASK_BATCH, INNER_STEPS, INNER_LR, META_LR, WARMUP_STEPS, STEPS, WORKERS, TASK_POOL, VALIDATION_TASKS, CHECKPOINT_EVERY);
+    }
+}

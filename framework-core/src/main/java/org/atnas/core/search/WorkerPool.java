@@ -1,0 +1,131 @@
+package org.atnas.core.search;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.atnas.api.BackendWorker;
+import org.atnas.api.Supernet;
+
+/**
+ * 𝒦 parallel workers (Sec. 3.4), each a thread of its own with its own backend worker: a backend
+ * worker is used by one thread only, and batch-norm statistics stay per worker.
+ */
+final class WorkerPool
+        implements AutoCloseable
+{
+    private final List<ExecutorService> threads = new ArrayList<>();
+    private final List<BackendWorker> workers = new ArrayList<>();
+
+    WorkerPool(Supernet supernet, int count)
+    {
+        for (int k = 0; k < count; k++) {
+            int index = k;
+            ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+                Thread worker = new Thread(runnable, "atnas-worker-" + index);
+                worker.setDaemon(true);
+                return worker;
+            });
+            threads.add(thread);
+            workers.add(await(thread.submit(supernet::newWorker)));
+        }
+    }
+
+    int size()
+    {
+        return workers.size();
+    }
+
+    /**
+     * Runs each worker's jobs in its own thread, all workers at once, and returns the results
+     * worker by worker, each in job order.
+     */
+    <T> List<List<T>> run(List<List<Function<BackendWorker, T>>> jobs)
+    {
+        List<Future<List<T>>> futures = new ArrayList<>();
+        for (int k = 0; k < jobs.size(); k++) {
+            BackendWorker worker = workers.get(k);
+            List<Function<BackendWorker, T>> own = jobs.get(k);
+            futures.add(threads.get(k).submit(() -> {
+                List<T> results = new ArrayList<>();
+                for (Function<BackendWorker, T> job : own) {
+                    results.add(job.apply(worker));
+                }
+                return results;
+            }));
+        }
+        List<List<T>> results = new ArrayList<>();
+        RuntimeException failure = null;
+        for (Future<List<T>> future : futures) {
+            try {
+                results.add(await(future));
+            }
+            catch (RuntimeException e) {
+                // wait for every worker before failing, so that none is still busy with this step
+                failure = failure == null ? e : failure;
+                results.add(List.of());
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
+    }
+
+    /** Runs one action on every worker in its thread. */
+    void forEach(java.util.function.Consumer<BackendWorker> action)
+    {
+        List<List<Function<BackendWorker, Object>>> jobs = new ArrayList<>();
+        for (int k = 0; k < workers.size(); k++) {
+            jobs.add(List.of(worker -> {
+                action.accept(worker);
+                return null;
+            }));
+        }
+        run(jobs);
+    }
+
+    private static <T> T await(Future<T> future)
+    {
+        try {
+            return future.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a worker", e);
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            forEach(BackendWorker::close);
+        }
+        finally {
+            for (ExecutorService thread : threads) {
+                thread.shutdown();
+                try {
+                    thread.awaitTermination(1, TimeUnit.MINUTES);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
