@@ -86,8 +86,7 @@ final class DataCommand
             ClassSplit split = Datasets.split(configuration, dataset);
             RunDirectory run = RunDirectory.create(configuration, "data-inspect", Clock.systemDefaultZone());
             run.writeJson("split.json", split.describe());
-            TaskSampler sampler = new TaskSampler("meta-train", split.train(), dataset.normalization(),
-                    configuration.get(DataSettings.WAYS), configuration.get(DataSettings.SHOTS), configuration.get(DataSettings.QUERIES));
+            TaskSampler sampler = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
             AtomicFiles.write(run.path().resolve("task.png"), TaskPicture.png(sampler.sampleWithClasses(configuration.get(CoreSettings.SEED)), 5));
             double microsPerTask = timeSampling(sampler, 2_000);
 
@@ -157,7 +156,7 @@ final class DataCommand
             int ways = configuration.get(DataSettings.WAYS);
             int shots = configuration.get(DataSettings.SHOTS);
             int queries = configuration.get(DataSettings.QUERIES);
-            TaskSampler sampler = new TaskSampler("meta-test", split.test(), dataset.normalization(), ways, shots, queries);
+            TaskSampler sampler = Datasets.sampler(configuration, "meta-test", split.test(), dataset);
             FewShotBaseline.Result result = FewShotBaseline.evaluate(sampler, tasks, configuration.get(CoreSettings.SEED));
             RunDirectory run = RunDirectory.create(configuration, "data-baseline", Clock.systemDefaultZone());
             run.writeJson("split.json", split.describe());

@@ -67,6 +67,13 @@ public final class Datasets
         return split;
     }
 
+    /** A sampler of the configured N-way K-shot Q-query tasks from a split's classes. */
+    public static TaskSampler sampler(ResolvedConfiguration configuration, String splitName, List<ImageClass> classes, ImageDataset dataset)
+    {
+        return new TaskSampler(splitName, classes, dataset.normalization(),
+                configuration.get(DataSettings.WAYS), configuration.get(DataSettings.SHOTS), configuration.get(DataSettings.QUERIES));
+    }
+
     private static List<String> names(Optional<String> list)
     {
         return list.map(text -> Arrays.stream(text.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList()).orElse(List.of());

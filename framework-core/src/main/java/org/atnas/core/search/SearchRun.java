@@ -15,7 +15,6 @@ import org.atnas.core.ServiceType;
 import org.atnas.core.config.CoreSettings;
 import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.data.ClassSplit;
-import org.atnas.core.data.DataSettings;
 import org.atnas.core.data.Datasets;
 import org.atnas.core.data.ImageDataset;
 import org.atnas.core.data.TaskSampler;
@@ -65,11 +64,8 @@ public final class SearchRun
                 configuration.get(CoreSettings.SEED));
         ImageDataset dataset = Datasets.load(configuration);
         ClassSplit split = Datasets.split(configuration, dataset);
-        int ways = configuration.get(DataSettings.WAYS);
-        int shots = configuration.get(DataSettings.SHOTS);
-        int queries = configuration.get(DataSettings.QUERIES);
-        TaskSampler training = new TaskSampler("meta-train", split.train(), dataset.normalization(), ways, shots, queries);
-        TaskSampler validation = new TaskSampler("meta-val", split.validation(), dataset.normalization(), ways, shots, queries);
+        TaskSampler training = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
+        TaskSampler validation = Datasets.sampler(configuration, "meta-val", split.validation(), dataset);
         Map<String, String> componentNames = new LinkedHashMap<>();
         for (ServiceType service : ServiceType.values()) {
             Optional<RegisteredComponent> selected = configuration.selected(service);
@@ -110,7 +106,7 @@ public final class SearchRun
     /** A sampler of meta-test tasks with the run's N, K and Q. */
     public TaskSampler metaTest()
     {
-        return new TaskSampler("meta-test", split.test(), dataset.normalization(), configuration.get(DataSettings.WAYS), configuration.get(DataSettings.SHOTS), configuration.get(DataSettings.QUERIES));
+        return Datasets.sampler(configuration, "meta-test", split.test(), dataset);
     }
 
     /** A new run directory with the effective configuration and the resolved split. */
