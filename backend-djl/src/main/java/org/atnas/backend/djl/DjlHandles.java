@@ -37,6 +37,11 @@ final class DjlHandles
             }
         }
 
+        final boolean isClosed()
+        {
+            return closed;
+        }
+
         final void checkOpen()
         {
             if (closed) {
@@ -79,6 +84,20 @@ final class DjlHandles
         final List<DjlWeights> ancestors;
         /** Whether a backward pass has reached these leaves (their gradients then hold something to subtract). */
         boolean touched;
+        /** Gradients handed out that share their arrays with these leaves' gradients (no copy was made). */
+        final List<DjlGradient> aliases = new java.util.ArrayList<>();
+
+        /**
+         * Gives every handed-out alias of these leaves' gradients a copy of its own, before a
+         * backward pass adds into the leaves' gradients in place.
+         */
+        void detachAliases()
+        {
+            for (DjlGradient alias : aliases) {
+                alias.ownCopies();
+            }
+            aliases.clear();
+        }
 
         DjlWeights(DjlWorker worker, Map<String, NDArray> tensors, Map<String, NDArray> leaves, List<DjlWeights> ancestors)
         {
@@ -108,6 +127,20 @@ final class DjlHandles
             this.graph = graph;
             this.supernet = worker.supernet();
             values.values().forEach(array -> array.attach(manager));
+        }
+
+        /** Replaces shared arrays by copies (see {@link DjlWeights#detachAliases}). */
+        void ownCopies()
+        {
+            if (isClosed()) {
+                return;
+            }
+            values.replaceAll((name, shared) -> {
+                NDArray copy = shared.duplicate();
+                copy.attach(manager);
+                shared.close();
+                return copy;
+            });
         }
     }
 

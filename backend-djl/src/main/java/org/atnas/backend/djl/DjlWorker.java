@@ -131,7 +131,11 @@ final class DjlWorker
             throw new IllegalArgumentException("The loss was not computed from these weights, nor from weights made from them by differentiable steps");
         }
         JniUtils.setGradMode(true);
+        // this backward adds into the leaves of the loss's weights and their ancestors: earlier gradients that share those arrays get copies first
+        own.weights.detachAliases();
+        own.weights.ancestors.forEach(DjlWeights::detachAliases);
         Map<String, NDArray> values = new LinkedHashMap<>();
+        boolean aliased = false;
         try (NDScope scope = new NDScope()) {
             // gradients accumulate on leaves: what an earlier backward left there is subtracted
             Map<String, NDArray> before = new HashMap<>();
@@ -149,18 +153,27 @@ final class DjlWorker
                 if (previous != null) {
                     value = gradient.sub(previous);
                 }
-                else {
-                    // a copy, since later backward passes add into the leaf's gradient in place; duplicate() would cut the graph
-                    value = createGraph ? gradient.mul(1) : gradient.duplicate();
+                else if (createGraph) {
+                    // a copy inside the graph: duplicate() would cut it
+                    value = gradient.mul(1);
                 }
-                if (!createGraph) {
+                else {
+                    // the first gradient of fresh leaves (every inner step): shared, not copied; a later backward into them copies it first
+                    value = gradient;
+                    aliased = true;
+                }
+                if (!createGraph && previous != null) {
                     value = value.stopGradient();
                 }
                 NDScope.unregister(value);
                 values.put(leaf.getKey(), value);
             }
         }
-        return new DjlGradient(this, values, createGraph);
+        DjlGradient result = new DjlGradient(this, values, createGraph);
+        if (aliased) {
+            target.aliases.add(result);
+        }
+        return result;
     }
 
     @Override

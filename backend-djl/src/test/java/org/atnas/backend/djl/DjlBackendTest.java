@@ -334,6 +334,36 @@ class DjlBackendTest
     }
 
     @Test
+    void aSecondBackwardIntoTheSameWeightsLeavesTheFirstGradientAlone()
+    {
+        NetworkDescription network = Networks.single(new org.atnas.api.network.Op("sep_conv", org.atnas.api.network.OpKind.SEP_CONV, 4, 4, 3, 1, 1));
+        ImageBatch first = Networks.batch(Networks.INPUT, 6, Networks.CLASSES, 1);
+        ImageBatch second = Networks.batch(Networks.INPUT, 6, Networks.CLASSES, 2);
+        try (DjlSupernet supernet = (DjlSupernet) SINGLE.createSupernet(network, ADAM, 1); BackendWorker worker = supernet.newWorker()) {
+            Subnet subnet = worker.compile(network);
+            Map<String, float[]> alone = new HashMap<>();
+            try (Weights weights = worker.weights(subnet, false); Loss loss = worker.forward(subnet, weights, second); Gradient gradient = worker.gradient(loss, weights, false)) {
+                ((DjlGradient) gradient).values.forEach((name, value) -> alone.put(name, value.toFloatArray()));
+            }
+            try (Weights weights = worker.weights(subnet, false);
+                    Loss firstLoss = worker.forward(subnet, weights, first);
+                    Gradient firstGradient = worker.gradient(firstLoss, weights, false)) {
+                Map<String, float[]> before = new HashMap<>();
+                ((DjlGradient) firstGradient).values.forEach((name, value) -> before.put(name, value.toFloatArray()));
+                try (Loss secondLoss = worker.forward(subnet, weights, second); Gradient secondGradient = worker.gradient(secondLoss, weights, false)) {
+                    before.forEach((name, values) -> assertThat(((DjlGradient) firstGradient).values.get(name).toFloatArray()).as(name).containsExactly(values));
+                    alone.forEach((name, values) -> {
+                        float[] actual = ((DjlGradient) secondGradient).values.get(name).toFloatArray();
+                        for (int i = 0; i < values.length; i++) {
+                            assertThat(actual[i]).as(name).isCloseTo(values[i], within(1e-5f + 1e-4f * Math.abs(values[i])));
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    @Test
     void subnetsMustFitTheSupernet()
     {
         NetworkDescription network = Networks.single(new org.atnas.api.network.Op("sep_conv", org.atnas.api.network.OpKind.SEP_CONV, 4, 4, 3, 1, 1));
