@@ -49,8 +49,25 @@ final class DataCommand
         @Mixin
         ConfigOptions config;
 
+        /**
+         * The configured data set and its split.
+         *
+         * @param configuration the configuration in force
+         * @param dataset the loaded data set
+         * @param split its classes by split
+         */
+        record Loaded(ResolvedConfiguration configuration, ImageDataset dataset, ClassSplit split) {}
+
+        /** Loads the configured data set (with the shortcuts applied) and splits it. */
+        Loaded load(Launcher launcher)
+        {
+            ResolvedConfiguration configuration = start(launcher).configuration();
+            ImageDataset dataset = Datasets.load(configuration);
+            return new Loaded(configuration, dataset, Datasets.split(configuration, dataset));
+        }
+
         /** The configuration with the shortcuts applied; no component service is needed. */
-        Atnas start(Launcher launcher)
+        private Atnas start(Launcher launcher)
         {
             Map<String, String> fixed = new LinkedHashMap<>();
             if (dataset != null) {
@@ -78,12 +95,12 @@ final class DataCommand
         public void run()
         {
             Launcher launcher = parent.parent.launcher;
-            Atnas atnas = data.start(launcher);
-            ResolvedConfiguration configuration = atnas.configuration();
             long start = System.nanoTime();
-            ImageDataset dataset = Datasets.load(configuration);
+            DataOptions.Loaded loaded = data.load(launcher);
             double seconds = (System.nanoTime() - start) / 1e9;
-            ClassSplit split = Datasets.split(configuration, dataset);
+            ResolvedConfiguration configuration = loaded.configuration();
+            ImageDataset dataset = loaded.dataset();
+            ClassSplit split = loaded.split();
             RunDirectory run = RunDirectory.create(configuration, "data-inspect", Clock.systemDefaultZone());
             run.writeJson("split.json", split.describe());
             TaskSampler sampler = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
@@ -149,10 +166,10 @@ final class DataCommand
         public void run()
         {
             Launcher launcher = parent.parent.launcher;
-            Atnas atnas = data.start(launcher);
-            ResolvedConfiguration configuration = atnas.configuration();
-            ImageDataset dataset = Datasets.load(configuration);
-            ClassSplit split = Datasets.split(configuration, dataset);
+            DataOptions.Loaded loaded = data.load(launcher);
+            ResolvedConfiguration configuration = loaded.configuration();
+            ImageDataset dataset = loaded.dataset();
+            ClassSplit split = loaded.split();
             int ways = configuration.get(DataSettings.WAYS);
             int shots = configuration.get(DataSettings.SHOTS);
             int queries = configuration.get(DataSettings.QUERIES);

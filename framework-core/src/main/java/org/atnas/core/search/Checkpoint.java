@@ -217,9 +217,4 @@ public record Checkpoint(int step, int generation, Population population, Map<St
     {
         return "Checkpoint[step " + step + ", generation " + generation + ", " + population.size() + " individuals, " + Arrays.toString(components.keySet().toArray()) + "]";
     }
-
-    static boolean exists(Path runDirectory)
-    {
-        return Files.isRegularFile(runDirectory.resolve(DIRECTORY).resolve(LATEST));
-    }
 }
