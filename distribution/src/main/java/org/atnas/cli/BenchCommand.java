@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code atnas bench ...}: benchmarks whose figures go into the docs. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks.",
-        subcommands = {BenchCommand.EvolverCommand.class, MemoryCommand.class, MetaStepCommand.class})
+        subcommands = {BenchCommand.EvolverCommand.class, PredictorCommand.class, MemoryCommand.class, MetaStepCommand.class})
 final class BenchCommand
 {
     @ParentCommand

@@ -92,9 +92,10 @@ class DistributionIT
                 .contains("evolution-ga             0.1.0    1.0  evolver         ga ")
                 .contains("optimizer-maml           0.1.0    1.0  meta-optimizer  maml ")
                 .contains("optimizer-reptile        0.1.0    1.0  meta-optimizer  reptile ")
+                .contains("predictor-weka           0.1.0    1.0  predictor       random-forest ")
                 .contains("searchspace-darts        0.1.0    1.0  search-space    darts ")
                 .contains("searchspace-nasbench201  0.1.0    1.0  search-space    nasbench201 ")
-                .endsWith("6 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
+                .endsWith("7 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
     }
 
     @Test
@@ -165,6 +166,24 @@ class DistributionIT
                 "--set", "evolver=keep-best", "--set", "keep-best.keep=3", "--set", "runs.directory=" + temporary.resolve("runs"));
         assertThat(result.status()).as(result.err()).isZero();
         assertThat(result.out()).containsPattern("\nkeep-best +\\d\\d\\.\\d\\d ± ");
+    }
+
+    @Test
+    void predictorBenchmarkRanksWithEveryInstalledPredictor()
+            throws Exception
+    {
+        Path runs = temporary.resolve("runs");
+        LauncherTest.Result result = LauncherTest.run(DISTRIBUTION, "bench", "predictor", "--table", table().toString(), "--sizes", "20,60", "--test", "100", "--seeds", "2",
+                "--set", "runs.directory=" + runs, "--set", "run.name=predictors");
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out())
+                .startsWith("Predictor ranking quality on 15,625 architectures (fitness = cifar10 test accuracy (%)): train on n random, test on 100 others, 2 seeds\n")
+                .containsPattern("\ngaussian-process \\(one-hot\\) +-?\\d\\.\\d{3}±\\d\\.\\d{3} / ")
+                .containsPattern("\nrandom-forest \\(integer\\) +")
+                .containsPattern("\nrbf \\(one-hot\\) +");
+        java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(runs.resolve("predictors/spearman.png").toFile());
+        assertThat(plot.getWidth()).isEqualTo(800);
+        assertThat(Files.readString(runs.resolve("predictors/predictors.json"))).contains("\"label\" : \"random-forest (one-hot)\"");
     }
 
     @Test

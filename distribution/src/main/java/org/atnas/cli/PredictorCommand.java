@@ -1,0 +1,129 @@
+package org.atnas.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.atnas.api.FitnessTable;
+import org.atnas.api.Predictor;
+import org.atnas.api.SearchSpace;
+import org.atnas.core.Atnas;
+import org.atnas.core.ServiceType;
+import org.atnas.core.bench.PredictorBenchmark;
+import org.atnas.core.bench.Statistics;
+import org.atnas.core.plugin.PluginRegistry;
+import org.atnas.core.run.AtomicFiles;
+import org.atnas.core.run.RunDirectory;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code atnas bench predictor}: the paper's Fig. 6 on the NAS-Bench-201 table. */
+@Command(name = "predictor", mixinStandardHelpOptions = true,
+        description = {"How well each installed predictor ranks architectures: trained on n random NAS-Bench-201 architectures, Spearman's rho and",
+                "Kendall's tau on held-out ones, mean ± std over seeds; a table and a PNG plot (the paper's Fig. 6)."})
+final class PredictorCommand
+        implements Runnable
+{
+    @ParentCommand
+    BenchCommand parent;
+
+    @Option(names = "--table", required = true, paramLabel = "FILE", description = "nats_bench_tss.csv (sets nasbench201.table).")
+    Path table;
+
+    @Option(names = "--sizes", defaultValue = "25,50,100,200,300", split = ",", paramLabel = "N", description = "Training-set sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> sizes;
+
+    @Option(names = "--test", defaultValue = "500", paramLabel = "N", description = "Held-out architectures (default: ${DEFAULT-VALUE}).")
+    int test;
+
+    @Option(names = "--seeds", defaultValue = "10", paramLabel = "N", description = "Runs with seeds 0..N-1 (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--predictors", split = ",", paramLabel = "NAME", description = "Predictors to compare (default: every installed one).")
+    List<String> predictors;
+
+    @Option(names = "--encodings", defaultValue = "one-hot,integer", split = ",", paramLabel = "E", description = "Feature encodings to compare, for predictors that declare <name>.encoding (default: ${DEFAULT-VALUE}).")
+    List<String> encodings;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public void run()
+    {
+        Launcher launcher = parent.parent.launcher;
+        Map<String, String> fixed = new LinkedHashMap<>();
+        fixed.put(ServiceType.SEARCH_SPACE.key(), "nasbench201");
+        fixed.put("nasbench201.table", table.toString());
+        Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE));
+        SearchSpace space = atnas.instance(SearchSpace.class);
+        FitnessTable fitness = space.fitnessTable().orElseThrow(() -> new IllegalArgumentException("Search space [" + space.name() + "] has no fitness table"));
+        PluginRegistry registry = atnas.registry();
+        List<String> names = predictors != null ? predictors : new ArrayList<>(registry.components(ServiceType.PREDICTOR).keySet());
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("No predictor plugin is installed");
+        }
+        Map<String, Supplier<Predictor>> suppliers = new LinkedHashMap<>();
+        for (String name : names) {
+            String encodingKey = name + ".encoding";
+            boolean hasEncoding = registry.find(ServiceType.PREDICTOR, name).map(component -> component.factory().settings().stream().anyMatch(setting -> setting.key().equals(encodingKey))).orElse(false);
+            for (String encoding : hasEncoding ? encodings : List.of("")) {
+                Map<String, String> selection = new LinkedHashMap<>(fixed);
+                selection.put(ServiceType.PREDICTOR.key(), name);
+                if (hasEncoding) {
+                    selection.put(encodingKey, encoding);
+                }
+                Atnas selected = Atnas.start(launcher.plugins(), config.load(launcher, selection, "bench predictor"), EnumSet.of(ServiceType.PREDICTOR));
+                String label = hasEncoding ? name + " (" + encoding + ")" : name;
+                suppliers.put(label, () -> selected.components().create(ServiceType.PREDICTOR, Predictor.class).orElseThrow());
+            }
+        }
+        PredictorBenchmark.Settings settings = new PredictorBenchmark.Settings(sizes, test, seeds);
+        launcher.err().printf("%d predictors x %d sizes x %d seeds on %s ...%n", suppliers.size(), sizes.size(), seeds, table);
+        launcher.err().flush();
+        List<PredictorBenchmark.Series> results = new PredictorBenchmark(space, fitness).run(settings, suppliers, line -> {
+            launcher.err().println(line);
+            launcher.err().flush();
+        });
+        String report = PredictorBenchmark.format(settings, results, fitness.metric(), fitness.codes().size());
+        RunDirectory run = RunDirectory.create(atnas.configuration(), "bench-predictor", Clock.systemDefaultZone());
+        run.writeText("report.txt", report);
+        run.writeJson("predictors.json", results);
+        AtomicFiles.write(run.path().resolve("spearman.png"), plot(settings, results));
+        launcher.out().print(report);
+        launcher.out().println();
+        launcher.out().println("Plot: " + run.path().resolve("spearman.png"));
+    }
+
+    /** Mean Spearman's rho against the training-set size, one line per predictor, error bars one std. */
+    private static byte[] plot(PredictorBenchmark.Settings settings, List<PredictorBenchmark.Series> results)
+    {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("Predictor ranking quality (NAS-Bench-201)")
+                .xAxisTitle("training architectures").yAxisTitle("Spearman's rho on held-out architectures").build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        double[] x = settings.sizes().stream().mapToDouble(Integer::doubleValue).toArray();
+        for (PredictorBenchmark.Series series : results) {
+            double[] mean = settings.sizes().stream().mapToDouble(size -> Statistics.mean(series.spearman().get(size))).toArray();
+            double[] error = settings.sizes().stream().mapToDouble(size -> Statistics.standardDeviation(series.spearman().get(size))).toArray();
+            chart.addSeries(series.label(), x, mean, error);
+        }
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot draw the plot: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package org.atnas.core.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.atnas.api.ArchitectureCode;
+import org.atnas.api.FitnessTable;
+import org.atnas.api.Individual;
+import org.atnas.api.Predictor;
+import org.atnas.api.SearchSpace;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How well predictors rank architectures (the paper's Fig. 6): trained on n random architectures
+ * of a table, scored by Spearman's ρ and Kendall's τ between predicted and measured fitness on a
+ * held-out set, for several n, over several seeds. The training sets of one seed are nested (the
+ * first 25 of the 50, ...), and every predictor sees the same ones.
+ */
+public final class PredictorBenchmark
+{
+    /**
+     * @param sizes training-set sizes
+     * @param testSize held-out architectures
+     * @param seeds runs, seeded 0 .. seeds − 1
+     */
+    public record Settings(List<Integer> sizes, int testSize, int seeds)
+    {
+        public Settings
+        {
+            sizes = List.copyOf(sizes);
+            if (sizes.isEmpty() || testSize < 2 || seeds < 1) {
+                throw new IllegalArgumentException("The predictor benchmark needs at least one training size, 2 test architectures and 1 seed");
+            }
+        }
+    }
+
+    /**
+     * One predictor's results.
+     *
+     * @param label the predictor and its encoding
+     * @param spearman per size, the value of each seed
+     * @param kendall per size, the value of each seed
+     */
+    public record Series(String label, Map<Integer, double[]> spearman, Map<Integer, double[]> kendall) {}
+
+    private final SearchSpace space;
+    private final FitnessTable table;
+
+    public PredictorBenchmark(SearchSpace space, FitnessTable table)
+    {
+        this.space = requireNonNull(space, "space is null");
+        this.table = requireNonNull(table, "table is null");
+    }
+
+    /**
+     * Runs every predictor.
+     *
+     * @param predictors by label, each making a new untrained predictor
+     * @throws IllegalArgumentException if the table is smaller than the test set and the largest training set
+     */
+    public List<Series> run(Settings settings, Map<String, Supplier<Predictor>> predictors, Consumer<String> progress)
+    {
+        List<ArchitectureCode> codes = table.codes();
+        int largest = settings.sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        if (codes.size() < settings.testSize() + largest) {
+            throw new IllegalArgumentException("The table holds " + codes.size() + " architectures, fewer than the " + settings.testSize() + " test and " + largest + " training ones asked for");
+        }
+        List<Series> results = new ArrayList<>();
+        for (Map.Entry<String, Supplier<Predictor>> entry : predictors.entrySet()) {
+            Map<Integer, double[]> spearman = new LinkedHashMap<>();
+            Map<Integer, double[]> kendall = new LinkedHashMap<>();
+            settings.sizes().forEach(size -> {
+                spearman.put(size, new double[settings.seeds()]);
+                kendall.put(size, new double[settings.seeds()]);
+            });
+            for (int seed = 0; seed < settings.seeds(); seed++) {
+                List<ArchitectureCode> shuffled = shuffled(codes, seed);
+                List<ArchitectureCode> test = shuffled.subList(0, settings.testSize());
+                double[] truth = test.stream().mapToDouble(this::fitness).toArray();
+                for (int size : settings.sizes()) {
+                    List<Individual> training = new ArrayList<>();
+                    for (ArchitectureCode code : shuffled.subList(settings.testSize(), settings.testSize() + size)) {
+                        training.add(Individual.evaluated(code, fitness(code)));
+                    }
+                    Predictor predictor = entry.getValue().get();
+                    predictor.train(space, training, seed);
+                    double[] predicted = test.stream().mapToDouble(predictor::predict).toArray();
+                    spearman.get(size)[seed] = RankCorrelation.spearman(truth, predicted);
+                    kendall.get(size)[seed] = RankCorrelation.kendall(truth, predicted);
+                }
+            }
+            progress.accept(entry.getKey() + " done");
+            results.add(new Series(entry.getKey(), spearman, kendall));
+        }
+        return results;
+    }
+
+    private double fitness(ArchitectureCode code)
+    {
+        return table.fitness(code).orElseThrow(() -> new IllegalStateException("The table has no row for " + code));
+    }
+
+    private static List<ArchitectureCode> shuffled(List<ArchitectureCode> codes, long seed)
+    {
+        List<ArchitectureCode> copy = new ArrayList<>(codes);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = copy.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            ArchitectureCode swap = copy.get(i);
+            copy.set(i, copy.get(j));
+            copy.set(j, swap);
+        }
+        return copy;
+    }
+
+    /** The table: one row per predictor, per size Spearman's ρ and Kendall's τ as mean ± std. */
+    public static String format(Settings settings, List<Series> results, String metric, int tableSize)
+    {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "Predictor ranking quality on %,d architectures (fitness = %s): train on n random, test on %d others, %d seeds%n%n",
+                tableSize, metric, settings.testSize(), settings.seeds()));
+        text.append(String.format(Locale.ROOT, "%-30s", "predictor (encoding)"));
+        for (int size : settings.sizes()) {
+            text.append(String.format(Locale.ROOT, "  %-27s", "n=" + size + " rho / tau"));
+        }
+        text.append('\n');
+        for (Series series : results) {
+            text.append(String.format(Locale.ROOT, "%-30s", series.label()));
+            for (int size : settings.sizes()) {
+                double[] rho = series.spearman().get(size);
+                double[] tau = series.kendall().get(size);
+                text.append(String.format(Locale.ROOT, "  %.3f±%.3f / %.3f±%.3f", Statistics.mean(rho), Statistics.standardDeviation(rho), Statistics.mean(tau), Statistics.standardDeviation(tau)));
+            }
+            text.append('\n');
+        }
+        return text.toString();
+    }
+}
