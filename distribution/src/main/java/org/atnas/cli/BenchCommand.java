@@ -6,9 +6,11 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.atnas.api.Evolver;
 import org.atnas.api.FitnessTable;
+import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
 import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
@@ -16,6 +18,8 @@ import org.atnas.core.bench.EvolverBenchmark;
 import org.atnas.core.bench.Statistics;
 import org.atnas.core.config.CoreSettings;
 import org.atnas.core.run.MetricsLog;
+import org.atnas.core.search.PredictorScreen;
+import org.atnas.core.search.SearchSettings;
 import org.atnas.core.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,7 +69,7 @@ final class BenchCommand
             Map<String, String> fixed = new LinkedHashMap<>();
             fixed.put(ServiceType.SEARCH_SPACE.key(), "nasbench201");
             fixed.put("nasbench201.table", table.toString());
-            Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.EVOLVER));
+            Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.EVOLVER, ServiceType.PREDICTOR));
             settings = new EvolverBenchmark.Settings(budget, runs, population, atnas.configuration().get(CoreSettings.SEED));
             SearchSpace space = atnas.instance(SearchSpace.class);
             Evolver evolver = atnas.instance(Evolver.class);
@@ -77,7 +81,11 @@ final class BenchCommand
             launcher.err().printf("%,d architectures; %d runs of %s and random search, %d queries each%n", rows, runs, evolver.name(), budget);
             EvolverBenchmark.Result result;
             try (MetricsLog metrics = run.metrics()) {
-                result = new EvolverBenchmark(space, fitness, evolver).run(settings, Optional.of(metrics), line -> {
+                Optional<Supplier<PredictorScreen>> screens = atnas.configuration().selected(ServiceType.PREDICTOR).map(component -> () -> new PredictorScreen(
+                        () -> atnas.components().create(ServiceType.PREDICTOR, Predictor.class).orElseThrow(), space,
+                        atnas.configuration().get(SearchSettings.PREDICTOR_PAIRS), atnas.configuration().get(SearchSettings.PREDICTOR_FRACTION)));
+                String method = evolver.name() + atnas.configuration().selected(ServiceType.PREDICTOR).map(component -> "+" + component.name()).orElse("");
+                result = new EvolverBenchmark(space, fitness, evolver, screens, method).run(settings, Optional.of(metrics), line -> {
                     launcher.err().println(line);
                     launcher.err().flush();
                 });

@@ -87,7 +87,8 @@ final class EvaluateCommand
         MetaSearch.Parameters base = run.parameters();
         InnerLoop innerLoop = new InnerLoop(innerSteps != null ? innerSteps : base.innerLoop().steps(), innerLearningRate != null ? innerLearningRate : base.innerLoop().learningRate());
         MetaSearch.Parameters parameters = new MetaSearch.Parameters(base.population(), base.evolveEvery(), Math.min(base.architectureBatch(), base.population()), base.taskBatch(), innerLoop,
-                base.metaLearningRate(), base.warmupSteps(), base.steps(), base.workers(), base.taskPool(), base.validationTasks(), base.checkpointEvery(), base.seed());
+                base.metaLearningRate(), base.warmupSteps(), base.steps(), base.workers(), base.taskPool(), base.validationTasks(), base.checkpointEvery(), base.seed(),
+                base.predictorPairs(), base.predictorFraction());
         SplittableRandom random = new SplittableRandom(atnas.configuration().get(CoreSettings.SEED) ^ 0x7E57L);
         long[] seeds = new long[tasks];
         for (int i = 0; i < tasks; i++) {

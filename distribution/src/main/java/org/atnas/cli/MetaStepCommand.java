@@ -98,8 +98,8 @@ final class MetaStepCommand
             tasks.add(sampler.sample(t));
         }
         MetaSearch.Components components = new MetaSearch.Components(atnas.instance(SearchSpace.class), atnas.instance(WeightBackend.class), atnas.instance(MetaOptimizer.class),
-                atnas.instance(org.atnas.api.Evolver.class), sampler, sampler, Map.of(), Map.of());
-        MetaSearch.Parameters parameters = new MetaSearch.Parameters(1, 1, 1, metaBatch, new InnerLoop(innerSteps, 0.01), 0.001, 0, 1, workers, metaBatch, 1, 1, 0);
+                atnas.instance(org.atnas.api.Evolver.class), sampler, sampler, Map.of(), Map.of(), java.util.Optional.empty());
+        MetaSearch.Parameters parameters = new MetaSearch.Parameters(1, 1, 1, metaBatch, new InnerLoop(innerSteps, 0.01), 0.001, 0, 1, workers, metaBatch, 1, 1, 0, 3, 1.0);
         List<ArchitectureCode> codes = List.of(MemoryCommand.dartsV2(2));
         NetworkDescription subnetDescription = components.space().describe(codes.get(0), input, 5);
         double[] seconds = new double[steps];

@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
 final class SearchCommand
         implements Runnable
 {
-    static final Set<ServiceType> SERVICES = EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND, ServiceType.META_OPTIMIZER, ServiceType.EVOLVER);
+    static final Set<ServiceType> SERVICES = EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND, ServiceType.META_OPTIMIZER, ServiceType.EVOLVER, ServiceType.PREDICTOR);
 
     @ParentCommand
     AtnasCommand parent;

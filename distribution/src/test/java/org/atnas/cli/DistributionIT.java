@@ -169,6 +169,18 @@ class DistributionIT
     }
 
     @Test
+    void benchEvolverWithAPredictorScreensCandidates()
+            throws Exception
+    {
+        Path runs = temporary.resolve("runs");
+        LauncherTest.Result result = LauncherTest.run(DISTRIBUTION, "bench", "evolver", "--table", table().toString(), "--budget", "60", "--runs", "2", "--population", "10",
+                "--set", "predictor=random-forest", "--set", "predictor.min-pairs=20", "--set", "random-forest.trees=20", "--set", "runs.directory=" + runs, "--set", "run.name=screened");
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out()).containsPattern("\nga\\+random-forest +\\d\\d\\.\\d\\d ± ");
+        assertThat(Files.readAllLines(runs.resolve("screened/metrics.jsonl"))).anyMatch(line -> line.contains("\"predictorSpearman\":"));
+    }
+
+    @Test
     void predictorBenchmarkRanksWithEveryInstalledPredictor()
             throws Exception
     {

@@ -87,6 +87,27 @@ class SearchIT
     void anInterruptedAndResumedSearchEndsAsAnUninterruptedOne()
             throws Exception
     {
+        assertResumeEquivalence(TINY);
+    }
+
+    @Test
+    void withAPredictorInTheLoopToo()
+            throws Exception
+    {
+        List<String> settings = with(TINY, "search.steps=10", "predictor=random-forest", "predictor.min-pairs=4", "predictor.evaluate-fraction=0.75", "random-forest.trees=10");
+        assertResumeEquivalence(settings);
+        List<String> lines = Files.readAllLines(temporary.resolve("whole/metrics.jsonl"));
+        // after the first evaluation the forest ranks the candidates and its rank correlation is logged
+        assertThat(lines).anyMatch(line -> line.startsWith("{\"type\":\"generation\"") && line.contains("\"predictorSpearman\":"));
+        JsonNode manifest = new ObjectMapper().readTree(temporary.resolve("whole/checkpoints").resolve(Files.readString(temporary.resolve("whole/checkpoints/latest")).strip()).resolve("manifest.json").toFile());
+        assertThat(manifest.get("predictorPairs").size()).isGreaterThanOrEqualTo(4);
+    }
+
+    private void assertResumeEquivalence(List<String> settings)
+            throws Exception
+    {
+        List<String> TINY = settings;
+        int total = Integer.parseInt(settings.stream().filter(setting -> setting.startsWith("search.steps=")).reduce((first, second) -> second).orElseThrow().substring(13)) + 2;
         Result uninterrupted = search(TINY, temporary.resolve("whole"), -1, Optional.empty());
         Result stopped = search(TINY, temporary.resolve("parts"), 3, Optional.empty());
         assertThat(stopped.outcome()).isEqualTo(MetaSearch.Outcome.STOPPED);
@@ -102,7 +123,7 @@ class SearchIT
         assertThat(resumed.state().steps()).isEqualTo(uninterrupted.state().steps());
         // the resumed run appended to the same metrics: every meta-step once
         long steps = Files.readAllLines(temporary.resolve("parts/metrics.jsonl")).stream().filter(line -> line.contains("\"type\":\"meta-step\"")).count();
-        assertThat(steps).isEqualTo(8);
+        assertThat(steps).isEqualTo(total);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Evolver;
@@ -19,6 +20,7 @@ import org.atnas.api.Individual;
 import org.atnas.api.Population;
 import org.atnas.api.SearchSpace;
 import org.atnas.core.run.MetricsLog;
+import org.atnas.core.search.PredictorScreen;
 
 import static java.util.Objects.requireNonNull;
 
@@ -84,12 +86,26 @@ public final class EvolverBenchmark
     private final SearchSpace space;
     private final FitnessTable table;
     private final Evolver evolver;
+    private final Optional<Supplier<PredictorScreen>> screens;
+    private final String method;
 
     public EvolverBenchmark(SearchSpace space, FitnessTable table, Evolver evolver)
+    {
+        this(space, table, evolver, Optional.empty(), evolver.name());
+    }
+
+    /**
+     * @param screens makes, for each run, the predictor screen the evolver's candidates pass (the
+     *     predicted best fraction is queried, the others keep their predicted fitness)
+     * @param method the method's name in the report, for example {@code ga+random-forest}
+     */
+    public EvolverBenchmark(SearchSpace space, FitnessTable table, Evolver evolver, Optional<Supplier<PredictorScreen>> screens, String method)
     {
         this.space = requireNonNull(space, "space is null");
         this.table = requireNonNull(table, "table is null");
         this.evolver = requireNonNull(evolver, "evolver is null");
+        this.screens = requireNonNull(screens, "screens is null");
+        this.method = requireNonNull(method, "method is null");
     }
 
     /**
@@ -113,9 +129,9 @@ public final class EvolverBenchmark
             int finished = run;
             metrics.ifPresent(log -> log.append(line("random", finished, 0, random)));
             progress.accept(String.format(Locale.ROOT, "run %d/%d (seed %d): %s best %.2f, random best %.2f",
-                    run + 1, settings.runs(), seed, evolver.name(), ga.best(), random.best()));
+                    run + 1, settings.runs(), seed, method, ga.best(), random.best()));
         }
-        return new Result(table.metric(), table.codes().size(), table.bestFitness(), settings, new MethodResult(evolver.name(), evolved), new MethodResult("random", sampled));
+        return new Result(table.metric(), table.codes().size(), table.bestFitness(), settings, new MethodResult(method, evolved), new MethodResult("random", sampled));
     }
 
     private void evolve(Queries queries, int size, SplittableRandom random, int run, Optional<MetricsLog> metrics)
@@ -129,23 +145,50 @@ public final class EvolverBenchmark
             }
         }
         Population population = Population.ofCodes(initial);
+        Optional<PredictorScreen> screen = screens.map(Supplier::get);
         // a generation that only revisits known codes costs nothing; bound the loop for evolvers that stop exploring
         int maxGenerations = 100 * queries.budget();
         for (int generation = 0; generation < maxGenerations; generation++) {
+            List<ArchitectureCode> unknown = new ArrayList<>();
+            for (Individual individual : population.individuals()) {
+                if (!individual.isEvaluated() && !queries.knows(individual.code())) {
+                    unknown.add(individual.code());
+                }
+            }
+            // drawn only with a predictor, so that the plain evolver's choices stay what they were
+            long predictorSeed = screen.isPresent() ? random.nextLong() : 0;
+            PredictorScreen.Screening screening = screen.map(value -> value.screen(unknown, predictorSeed))
+                    .orElse(new PredictorScreen.Screening(unknown, Map.of(), Map.of()));
+            Map<ArchitectureCode, Double> measured = new LinkedHashMap<>();
             List<Individual> evaluated = new ArrayList<>();
             for (Individual individual : population.individuals()) {
+                ArchitectureCode code = individual.code();
                 if (individual.isEvaluated()) {
                     evaluated.add(individual);
                     continue;
                 }
-                OptionalDouble fitness = queries.query(individual.code());
+                Double predicted = screening.predicted().get(code);
+                if (predicted != null) {
+                    evaluated.add(Individual.evaluated(code, predicted));
+                    continue;
+                }
+                OptionalDouble fitness = queries.query(code);
                 if (fitness.isEmpty()) {
                     return;
                 }
-                evaluated.add(Individual.evaluated(individual.code(), fitness.getAsDouble()));
+                measured.put(code, fitness.getAsDouble());
+                screen.ifPresent(value -> value.record(code, fitness.getAsDouble()));
+                evaluated.add(Individual.evaluated(code, fitness.getAsDouble()));
             }
             int finished = generation;
-            metrics.ifPresent(log -> log.append(line(evolver.name(), run, finished, queries)));
+            double quality = PredictorScreen.quality(screening, measured);
+            metrics.ifPresent(log -> {
+                Map<String, Object> line = line(method, run, finished, queries);
+                if (!Double.isNaN(quality)) {
+                    line.put("predictorSpearman", quality);
+                }
+                log.append(line);
+            });
             population = evolver.evolve(new Population(evaluated), space, random);
         }
     }
@@ -190,6 +233,11 @@ public final class EvolverBenchmark
         int count()
         {
             return seen.size();
+        }
+
+        boolean knows(ArchitectureCode code)
+        {
+            return seen.containsKey(code);
         }
 
         boolean exhausted()
@@ -239,10 +287,10 @@ public final class EvolverBenchmark
         text.append(String.format(Locale.ROOT, "Search against the table: %,d architectures, fitness = %s, table best %.2f%n", result.tableSize(), result.metric(), result.tableBest()));
         text.append(String.format(Locale.ROOT, "budget %d distinct architectures per run, %d runs (seeds %d..%d), population %d%n%n",
                 settings.budget(), settings.runs(), settings.seed(), settings.seed() + settings.runs() - 1, settings.population()));
-        text.append(String.format(Locale.ROOT, "%-10s %18s %12s %14s %14s%n", "method", "best (mean ± std)", "gap to best", "mean @" + quarter, "mean @" + half));
+        text.append(String.format(Locale.ROOT, "%-18s %18s %12s %14s %14s%n", "method", "best (mean ± std)", "gap to best", "mean @" + quarter, "mean @" + half));
         for (MethodResult method : List.of(result.evolver(), result.random())) {
             double[] best = method.bestAfter(settings.budget());
-            text.append(String.format(Locale.ROOT, "%-10s %11.2f ± %4.2f %12.2f %14.2f %14.2f%n",
+            text.append(String.format(Locale.ROOT, "%-18s %11.2f ± %4.2f %12.2f %14.2f %14.2f%n",
                     method.method(), Statistics.mean(best), Statistics.standardDeviation(best), result.tableBest() - Statistics.mean(best),
                     Statistics.mean(method.bestAfter(quarter)), Statistics.mean(method.bestAfter(half))));
         }

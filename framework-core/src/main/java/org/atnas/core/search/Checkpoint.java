@@ -41,8 +41,10 @@ import static java.util.Objects.requireNonNull;
  * @param configuration the run's effective configuration
  * @param components the component of each service, by key
  * @param state W and Adam's state
+ * @param predictorPairs the (code, fitness) pairs the predictor trains on, in the order they were evaluated
  */
-public record Checkpoint(int step, int generation, Population population, Map<String, String> configuration, Map<String, String> components, SupernetState state)
+public record Checkpoint(int step, int generation, Population population, Map<String, String> configuration, Map<String, String> components, SupernetState state,
+        List<Individual> predictorPairs)
 {
     public static final int FORMAT = 1;
     static final String DIRECTORY = "checkpoints";
@@ -58,6 +60,7 @@ public record Checkpoint(int step, int generation, Population population, Map<St
         configuration = Map.copyOf(configuration);
         components = Map.copyOf(components);
         requireNonNull(state, "state is null");
+        predictorPairs = List.copyOf(predictorPairs);
     }
 
     /**
@@ -116,6 +119,11 @@ public record Checkpoint(int step, int generation, Population population, Map<St
         manifest.put("supernet", SUPERNET);
         manifest.put("adam", ADAM);
         manifest.put("adamSteps", state.steps());
+        List<Map<String, Object>> pairs = new ArrayList<>();
+        for (Individual pair : predictorPairs) {
+            pairs.add(Map.of("code", pair.code().format(), "fitness", pair.requireFitness()));
+        }
+        manifest.put("predictorPairs", pairs);
         return manifest;
     }
 
@@ -179,8 +187,12 @@ public record Checkpoint(int step, int generation, Population population, Map<St
                     second.put(name.substring(2), tensor.values());
                 }
             });
+            List<Individual> pairs = new ArrayList<>();
+            for (JsonNode entry : manifest.path("predictorPairs")) {
+                pairs.add(Individual.evaluated(ArchitectureCode.parse(entry.path("code").asText()), entry.path("fitness").asDouble()));
+            }
             return new Checkpoint(manifest.path("step").asInt(), manifest.path("generation").asInt(), new Population(individuals), configuration, components,
-                    new SupernetState(parameters, first, second, steps));
+                    new SupernetState(parameters, first, second, steps), pairs);
         }
         catch (IOException e) {
             throw new IllegalArgumentException("Checkpoint [" + folder + "] cannot be read: " + e.getMessage(), e);

@@ -25,6 +25,7 @@ import org.atnas.api.MetaGradient;
 import org.atnas.api.MetaOptimizer;
 import org.atnas.api.MetaUpdate;
 import org.atnas.api.Population;
+import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
 import org.atnas.api.Subnet;
 import org.atnas.api.Supernet;
@@ -66,9 +67,11 @@ public final class MetaSearch
      * @param validationTasks meta-val tasks per evaluation
      * @param checkpointEvery meta-steps between checkpoints
      * @param seed the run's seed
+     * @param predictorPairs p: real evaluations before the predictor (if any) ranks candidates
+     * @param predictorFraction share of candidates evaluated for real once it does
      */
     public record Parameters(int population, int evolveEvery, int architectureBatch, int taskBatch, InnerLoop innerLoop, double metaLearningRate, int warmupSteps, int steps,
-            int workers, int taskPool, int validationTasks, int checkpointEvery, long seed)
+            int workers, int taskPool, int validationTasks, int checkpointEvery, long seed, int predictorPairs, double predictorFraction)
     {
         public Parameters
         {
@@ -98,9 +101,10 @@ public final class MetaSearch
      * @param validation samples meta-val tasks (fitness)
      * @param components the component of each service, for checkpoints
      * @param configuration the effective configuration, for checkpoints
+     * @param predictors makes new predictors, if one is configured
      */
     public record Components(SearchSpace space, WeightBackend backend, MetaOptimizer optimizer, Evolver evolver, TaskSampler training, TaskSampler validation,
-            Map<String, String> components, Map<String, String> configuration) {}
+            Map<String, String> components, Map<String, String> configuration, Optional<Supplier<Predictor>> predictors) {}
 
     /** How a run ended. */
     public enum Outcome
@@ -127,6 +131,8 @@ public final class MetaSearch
             return size() > DESCRIPTION_CACHE;
         }
     };
+    private final Optional<PredictorScreen> screen;
+    private double predictorQuality = Double.NaN;
     private volatile boolean stopRequested;
     private int step;
     private int generation;
@@ -156,6 +162,7 @@ public final class MetaSearch
         this.classes = components.training().ways();
         this.supernetDescription = components.space().describeSupernet(input, classes);
         this.supernet = components.backend().createSupernet(supernetDescription, MetaUpdate.adam(parameters.metaLearningRate()), parameters.seed());
+        this.screen = components.predictors().map(predictors -> new PredictorScreen(predictors, components.space(), parameters.predictorPairs(), parameters.predictorFraction()));
         if (resume.isPresent()) {
             Checkpoint checkpoint = resume.get();
             supernet.restore(checkpoint.state());
@@ -163,6 +170,7 @@ public final class MetaSearch
             this.population = checkpoint.population();
             this.step = checkpoint.step();
             this.generation = checkpoint.generation();
+            screen.ifPresent(value -> checkpoint.predictorPairs().forEach(pair -> value.record(pair.code(), pair.requireFitness())));
             if (population.isFullyEvaluated() && population.size() > 0) {
                 summarize(population);
             }
@@ -356,20 +364,30 @@ public final class MetaSearch
      */
     Population evaluate(Population candidates, int forGeneration)
     {
-        List<ArchitectureCode> codes = candidates.codes();
+        List<ArchitectureCode> codes = new ArrayList<>(new java.util.LinkedHashSet<>(candidates.codes()));
         SplittableRandom random = new SplittableRandom(Seeds.derive(parameters.seed(), Seeds.VALIDATION, forGeneration));
         long[] taskSeeds = new long[parameters.validationTasks()];
         for (int t = 0; t < taskSeeds.length; t++) {
             taskSeeds[t] = random.nextLong();
         }
-        double[][] accuracies = adaptAll(codes, components.validation(), taskSeeds);
-        List<Individual> evaluated = new ArrayList<>();
-        for (int i = 0; i < codes.size(); i++) {
+        PredictorScreen.Screening screening = screen.map(value -> value.screen(codes, Seeds.derive(parameters.seed(), Seeds.PREDICTOR, forGeneration)))
+                .orElse(new PredictorScreen.Screening(codes, Map.of(), Map.of()));
+        List<ArchitectureCode> real = screening.real();
+        double[][] accuracies = adaptAll(real, components.validation(), taskSeeds);
+        Map<ArchitectureCode, Double> fitness = new LinkedHashMap<>();
+        for (int i = 0; i < real.size(); i++) {
             double sum = 0;
             for (double value : accuracies[i]) {
                 sum += value;
             }
-            evaluated.add(Individual.evaluated(codes.get(i), sum / taskSeeds.length));
+            fitness.put(real.get(i), sum / taskSeeds.length);
+        }
+        predictorQuality = PredictorScreen.quality(screening, fitness);
+        screen.ifPresent(value -> fitness.forEach(value::record));
+        List<Individual> evaluated = new ArrayList<>();
+        for (ArchitectureCode code : candidates.codes()) {
+            Double value = fitness.get(code);
+            evaluated.add(Individual.evaluated(code, value != null ? value : screening.predicted().get(code)));
         }
         return new Population(evaluated);
     }
@@ -464,12 +482,17 @@ public final class MetaSearch
         line.put("bestFitness", bestFitness);
         line.put("meanFitness", meanFitness);
         line.put("best", evaluated.best().code().format());
+        if (!Double.isNaN(predictorQuality)) {
+            // Spearman's rho of the predictions against the real fitness of the candidates evaluated for real
+            line.put("predictorSpearman", predictorQuality);
+        }
         return line;
     }
 
     private Path checkpoint()
     {
-        lastCheckpoint = new Checkpoint(step, generation, population, components.configuration(), components.components(), supernet.state())
+        lastCheckpoint = new Checkpoint(step, generation, population, components.configuration(), components.components(), supernet.state(),
+                screen.map(PredictorScreen::pairs).orElse(List.of()))
                 .write(runDirectory, supernetDescription, KEEP_CHECKPOINTS);
         return lastCheckpoint;
     }

@@ -61,7 +61,9 @@ public final class SearchRun
                 configuration.get(SearchSettings.TASK_POOL),
                 configuration.get(SearchSettings.VALIDATION_TASKS),
                 configuration.get(SearchSettings.CHECKPOINT_EVERY),
-                configuration.get(CoreSettings.SEED));
+                configuration.get(CoreSettings.SEED),
+                configuration.get(SearchSettings.PREDICTOR_PAIRS),
+                configuration.get(SearchSettings.PREDICTOR_FRACTION));
         ImageDataset dataset = Datasets.load(configuration);
         ClassSplit split = Datasets.split(configuration, dataset);
         TaskSampler training = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
@@ -79,7 +81,8 @@ public final class SearchRun
                 training,
                 validation,
                 componentNames,
-                configuration.effective());
+                configuration.effective(),
+                configuration.selected(ServiceType.PREDICTOR).map(component -> () -> atnas.components().create(ServiceType.PREDICTOR, org.atnas.api.Predictor.class).orElseThrow()));
         return new SearchRun(configuration, dataset, split, parameters, components);
     }
 

@@ -34,10 +34,15 @@ public final class SearchSettings
     public static final Setting<Integer> CHECKPOINT_EVERY = Setting.integer("search.checkpoint-every", 200, 1, 100_000_000,
             "Meta-steps between checkpoints (one is also written at the end and on Ctrl-C).");
 
+    public static final Setting<Integer> PREDICTOR_PAIRS = Setting.integer("predictor.min-pairs", 50, 3, 100_000_000,
+            "p: (code, fitness) pairs evaluated for real before the configured predictor starts ranking candidates.");
+    public static final Setting<Double> PREDICTOR_FRACTION = Setting.decimal("predictor.evaluate-fraction", 0.5, 0.01, 1.0,
+            "Once the predictor is in use, the share of a generation's candidates evaluated for real (the predicted best); the others keep their predicted fitness.");
+
     private SearchSettings() {}
 
     public static List<Setting<?>> all()
     {
-        return List.of(POPULATION, EVOLVE_EVERY, ARCH_BATCH, TASK_BATCH, INNER_STEPS, INNER_LR, META_LR, WARMUP_STEPS, STEPS, WORKERS, TASK_POOL, VALIDATION_TASKS, CHECKPOINT_EVERY);
+        return List.of(POPULATION, EVOLVE_EVERY, ARCH_BATCH, TASK_BATCH, INNER_STEPS, INNER_LR, META_LR, WARMUP_STEPS, STEPS, WORKERS, TASK_POOL, VALIDATION_TASKS, CHECKPOINT_EVERY, PREDICTOR_PAIRS, PREDICTOR_FRACTION);
     }
 }

@@ -13,6 +13,7 @@ final class Seeds
     static final long EVOLUTION = 3;
     static final long TASK_POOL = 4;
     static final long VALIDATION = 5;
+    static final long PREDICTOR = 6;
 
     private Seeds() {}
 

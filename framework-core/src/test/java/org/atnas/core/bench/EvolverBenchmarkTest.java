@@ -55,7 +55,7 @@ class EvolverBenchmarkTest
         assertThat(EvolverBenchmark.format(first))
                 .startsWith("Search against the table: 4,096 architectures, fitness = digit sum, table best 18.00\n"
                         + "budget 40 distinct architectures per run, 3 runs (seeds 5..7), population 6\n\n"
-                        + "method      best (mean ± std)  gap to best       mean @10       mean @20\n");
+                        + "method              best (mean ± std)  gap to best       mean @10       mean @20\n");
     }
 
     @Test

@@ -55,9 +55,9 @@ class MetaSearchTest
     private MetaSearch search(int workers)
     {
         TaskSampler sampler = sampler();
-        MetaSearch.Parameters parameters = new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, workers, 4, 1, 100, 0);
+        MetaSearch.Parameters parameters = new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, workers, 4, 1, 100, 0, 3, 1.0);
         MetaSearch.Components components = new MetaSearch.Components(new DartsSearchSpace(2, 2, 1), new QuadraticBackend(false), new Maml(false),
-                new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of());
+                new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of(), Optional.empty());
         return new MetaSearch(parameters, components, directory, Optional.empty());
     }
 
@@ -118,14 +118,14 @@ class MetaSearchTest
     @ValueSource(ints = {1})
     void settingsThatCannotWorkAreRefused(int workers)
     {
-        assertThatThrownBy(() -> new MetaSearch.Parameters(4, 1, 5, 2, INNER, 0.001, 0, 1, workers, 4, 1, 100, 0))
+        assertThatThrownBy(() -> new MetaSearch.Parameters(4, 1, 5, 2, INNER, 0.001, 0, 1, workers, 4, 1, 100, 0, 3, 1.0))
                 .hasMessage("search.arch-batch (5) is larger than search.population (4): a meta-step draws distinct architectures from the population");
-        assertThatThrownBy(() -> new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, 5, 4, 1, 100, 0))
+        assertThatThrownBy(() -> new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, 5, 4, 1, 100, 0, 3, 1.0))
                 .hasMessage("search.workers (5) is larger than search.task-pool (4): every worker needs a shard of the pool");
         TaskSampler sampler = sampler();
         MetaSearch.Components secondOrder = new MetaSearch.Components(new DartsSearchSpace(2, 2, 1), new QuadraticBackend(false), new Maml(true),
-                new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of());
-        assertThatThrownBy(() -> new MetaSearch(new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, 1, 4, 1, 100, 0), secondOrder, directory, Optional.empty()))
+                new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of(), Optional.empty());
+        assertThatThrownBy(() -> new MetaSearch(new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, 1, 4, 1, 100, 0, 3, 1.0), secondOrder, directory, Optional.empty()))
                 .hasMessage("Meta-optimizer [maml] needs [SECOND_ORDER], which backend [quadratic] does not offer");
     }
 }
