@@ -7,10 +7,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.atnas.api.ArchitectureCode;
+import org.atnas.api.Evolver;
 import org.atnas.api.ImageShape;
 import org.atnas.api.InnerLoop;
 import org.atnas.api.MetaOptimizer;
@@ -98,13 +100,13 @@ final class MetaStepCommand
             tasks.add(sampler.sample(t));
         }
         MetaSearch.Components components = new MetaSearch.Components(atnas.instance(SearchSpace.class), atnas.instance(WeightBackend.class), atnas.instance(MetaOptimizer.class),
-                atnas.instance(org.atnas.api.Evolver.class), sampler, sampler, Map.of(), Map.of(), java.util.Optional.empty());
+                atnas.instance(Evolver.class), sampler, sampler, Map.of(), Map.of(), Optional.empty());
         MetaSearch.Parameters parameters = new MetaSearch.Parameters(1, 1, 1, metaBatch, new InnerLoop(innerSteps, 0.01), 0.001, 0, 1, workers, metaBatch, 1, 1, 0, 3, 1.0);
         List<ArchitectureCode> codes = List.of(MemoryCommand.dartsV2(2));
         NetworkDescription subnetDescription = components.space().describe(codes.get(0), input, 5);
         double[] seconds = new double[steps];
         double overhead;
-        try (MetaSearch search = new MetaSearch(parameters, components, launcher.home(), java.util.Optional.empty())) {
+        try (MetaSearch search = new MetaSearch(parameters, components, launcher.home(), Optional.empty())) {
             for (int step = 0; step < warmup + steps; step++) {
                 long start = System.nanoTime();
                 search.metaStep(codes, tasks);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -364,7 +365,7 @@ public final class MetaSearch
      */
     Population evaluate(Population candidates, int forGeneration)
     {
-        List<ArchitectureCode> codes = new ArrayList<>(new java.util.LinkedHashSet<>(candidates.codes()));
+        List<ArchitectureCode> codes = new ArrayList<>(new LinkedHashSet<>(candidates.codes()));
         SplittableRandom random = new SplittableRandom(Seeds.derive(parameters.seed(), Seeds.VALIDATION, forGeneration));
         long[] taskSeeds = new long[parameters.validationTasks()];
         for (int t = 0; t < taskSeeds.length; t++) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.atnas.api.Evolver;
 import org.atnas.api.InnerLoop;
 import org.atnas.api.MetaOptimizer;
+import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
 import org.atnas.api.WeightBackend;
 import org.atnas.core.Atnas;
@@ -82,7 +83,7 @@ public final class SearchRun
                 validation,
                 componentNames,
                 configuration.effective(),
-                configuration.selected(ServiceType.PREDICTOR).map(component -> () -> atnas.components().create(ServiceType.PREDICTOR, org.atnas.api.Predictor.class).orElseThrow()));
+                configuration.selected(ServiceType.PREDICTOR).map(component -> () -> atnas.components().create(ServiceType.PREDICTOR, Predictor.class).orElseThrow()));
         return new SearchRun(configuration, dataset, split, parameters, components);
     }
 

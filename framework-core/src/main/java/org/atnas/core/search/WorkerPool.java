@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.atnas.api.BackendWorker;
@@ -78,7 +79,7 @@ final class WorkerPool
     }
 
     /** Runs one action on every worker in its thread. */
-    void forEach(java.util.function.Consumer<BackendWorker> action)
+    void forEach(Consumer<BackendWorker> action)
     {
         List<List<Function<BackendWorker, Object>>> jobs = new ArrayList<>();
         for (int k = 0; k < workers.size(); k++) {
