@@ -17,6 +17,7 @@ import org.atnas.api.SearchSpace;
 import org.atnas.api.plugin.ComponentContext;
 import org.atnas.api.plugin.ComponentFactory;
 import org.atnas.api.plugin.Setting;
+import org.atnas.core.bench.RankCorrelation;
 import org.atnas.searchspace.nasbench201.NasBench201SearchSpace;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
