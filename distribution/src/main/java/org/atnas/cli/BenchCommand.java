@@ -1,6 +1,5 @@
 package org.atnas.cli;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -46,8 +45,8 @@ final class BenchCommand
         @ParentCommand
         BenchCommand parent;
 
-        @Option(names = "--table", required = true, paramLabel = "FILE", description = "nats_bench_tss.csv (sets nasbench201.table).")
-        Path table;
+        @Mixin
+        TableOptions table;
 
         @Option(names = "--budget", defaultValue = "300", paramLabel = "N", description = "Distinct architectures each run may query (default: ${DEFAULT-VALUE}).")
         int budget;
@@ -66,15 +65,13 @@ final class BenchCommand
         {
             Launcher launcher = parent.parent.launcher;
             EvolverBenchmark.Settings settings;
-            Map<String, String> fixed = new LinkedHashMap<>();
-            fixed.put(ServiceType.SEARCH_SPACE.key(), "nasbench201");
-            fixed.put("nasbench201.table", table.toString());
+            Map<String, String> fixed = table.settings();
             Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.EVOLVER, ServiceType.PREDICTOR));
             settings = new EvolverBenchmark.Settings(budget, runs, population, atnas.configuration().get(CoreSettings.SEED));
             SearchSpace space = atnas.instance(SearchSpace.class);
             Evolver evolver = atnas.instance(Evolver.class);
-            FitnessTable fitness = space.fitnessTable().orElseThrow(() -> new IllegalArgumentException("Search space [" + space.name() + "] has no fitness table"));
-            launcher.err().printf("Reading %s ...%n", table);
+            FitnessTable fitness = TableOptions.of(space);
+            launcher.err().printf("Reading %s ...%n", table.table);
             launcher.err().flush();
             int rows = fitness.codes().size();
             RunDirectory run = RunDirectory.create(atnas.configuration(), "bench-evolver", Clock.systemDefaultZone());

@@ -2,7 +2,6 @@ package org.atnas.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -39,8 +38,8 @@ final class PredictorCommand
     @ParentCommand
     BenchCommand parent;
 
-    @Option(names = "--table", required = true, paramLabel = "FILE", description = "nats_bench_tss.csv (sets nasbench201.table).")
-    Path table;
+    @Mixin
+    TableOptions table;
 
     @Option(names = "--sizes", defaultValue = "25,50,100,200,300", split = ",", paramLabel = "N", description = "Training-set sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
@@ -64,12 +63,10 @@ final class PredictorCommand
     public void run()
     {
         Launcher launcher = parent.parent.launcher;
-        Map<String, String> fixed = new LinkedHashMap<>();
-        fixed.put(ServiceType.SEARCH_SPACE.key(), "nasbench201");
-        fixed.put("nasbench201.table", table.toString());
+        Map<String, String> fixed = table.settings();
         Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE));
         SearchSpace space = atnas.instance(SearchSpace.class);
-        FitnessTable fitness = space.fitnessTable().orElseThrow(() -> new IllegalArgumentException("Search space [" + space.name() + "] has no fitness table"));
+        FitnessTable fitness = TableOptions.of(space);
         PluginRegistry registry = atnas.registry();
         List<String> names = predictors != null ? predictors : new ArrayList<>(registry.components(ServiceType.PREDICTOR).keySet());
         if (names.isEmpty()) {
@@ -91,7 +88,7 @@ final class PredictorCommand
             }
         }
         PredictorBenchmark.Settings settings = new PredictorBenchmark.Settings(sizes, test, seeds);
-        launcher.err().printf("%d predictors x %d sizes x %d seeds on %s ...%n", suppliers.size(), sizes.size(), seeds, table);
+        launcher.err().printf("%d predictors x %d sizes x %d seeds on %s ...%n", suppliers.size(), sizes.size(), seeds, table.table);
         launcher.err().flush();
         List<PredictorBenchmark.Series> results = new PredictorBenchmark(space, fitness).run(settings, suppliers, line -> {
             launcher.err().println(line);

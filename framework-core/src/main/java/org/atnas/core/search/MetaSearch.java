@@ -134,6 +134,8 @@ public final class MetaSearch
     };
     private final Optional<PredictorScreen> screen;
     private double predictorQuality = Double.NaN;
+    private TaskPool currentPool;
+    private int poolEpoch = -1;
     private volatile boolean stopRequested;
     private int step;
     private int generation;
@@ -458,9 +460,14 @@ public final class MetaSearch
         return Population.ofCodes(codes);
     }
 
+    /** The task pool of an epoch; the current one is kept, since a meta-step asks for it once per task. */
     private TaskPool pool(int epoch)
     {
-        return new TaskPool(components.training(), parameters.taskPool(), Seeds.derive(parameters.seed(), Seeds.TASK_POOL, epoch));
+        if (poolEpoch != epoch) {
+            currentPool = new TaskPool(components.training(), parameters.taskPool(), Seeds.derive(parameters.seed(), Seeds.TASK_POOL, epoch));
+            poolEpoch = epoch;
+        }
+        return currentPool;
     }
 
     private NetworkDescription describe(ArchitectureCode code)
