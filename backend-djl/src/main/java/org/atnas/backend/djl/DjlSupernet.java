@@ -199,13 +199,19 @@ final class DjlSupernet
 
     private NDArray array(float[] values, int[] shape)
     {
-        long[] dimensions = Arrays.stream(shape).asLongStream().toArray();
-        NDArray array = manager.create(values, new Shape(dimensions));
-        if (dataType == DataType.FLOAT32) {
-            return array;
-        }
-        try (array) {
-            return array.toType(dataType, true);
+        return owned(manager, values, new Shape(Arrays.stream(shape).asLongStream().toArray()), dataType);
+    }
+
+    /**
+     * An array of {@code dataType} in memory libtorch owns. DJL wraps a Java direct buffer without
+     * copying it, and the buffer lives only as long as that wrapper: autograd keeps what a
+     * convolution read for the backward pass, after the wrapper may have been collected, so every
+     * array made from Java values is copied once.
+     */
+    static NDArray owned(NDManager manager, float[] values, Shape shape, DataType dataType)
+    {
+        try (NDArray wrapped = manager.create(values, shape)) {
+            return dataType == DataType.FLOAT32 ? wrapped.duplicate() : wrapped.toType(dataType, true);
         }
     }
 

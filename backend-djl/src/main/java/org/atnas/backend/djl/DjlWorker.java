@@ -100,10 +100,7 @@ final class DjlWorker
         double value;
         double accuracy;
         try (NDScope scope = new NDScope()) {
-            NDArray input = manager.create(batch.pixels(), new Shape(batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()));
-            if (supernet.dataType() != DataType.FLOAT32) {
-                input = input.toType(supernet.dataType(), false);
-            }
+            NDArray input = DjlSupernet.owned(manager, batch.pixels(), new Shape(batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()), supernet.dataType());
             NDArray logits = network.network.forward(input, values.tensors, norms);
             int classes = network.network.description().classes();
             NDArray oneHot = manager.create(batch.labels()).oneHot(classes, supernet.dataType());

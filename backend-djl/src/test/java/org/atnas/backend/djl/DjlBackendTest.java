@@ -270,6 +270,41 @@ class DjlBackendTest
         }
     }
 
+    @Test
+    void theBackwardPassDoesNotReadTheInputBufferAfterTheGarbageCollectorFreedIt()
+    {
+        DartsSearchSpace space = new DartsSearchSpace(2, 8, 3);
+        ImageShape input = new ImageShape(1, 28, 28);
+        NetworkDescription network = space.describe(space.sample(new SplittableRandom(1)), input, 5);
+        try (DjlSupernet supernet = (DjlSupernet) SINGLE.createSupernet(network, ADAM, 6)) {
+            Map<String, float[]> expected = gradients(supernet, network, 21, 1);
+            try (BackendWorker worker = supernet.newWorker()) {
+                Subnet subnet = worker.compile(network);
+                ImageBatch batch = Networks.batch(network.input(), 10, 5, 21);
+                try (Weights weights = worker.weights(subnet, false); Loss loss = worker.forward(subnet, weights, batch)) {
+                    // the convolutions keep the input for the backward pass; collect and overwrite whatever Java memory held it
+                    List<ByteBuffer> garbage = new ArrayList<>();
+                    for (int round = 0; round < 5; round++) {
+                        System.gc();
+                        for (int i = 0; i < 50; i++) {
+                            ByteBuffer buffer = ByteBuffer.allocateDirect(batch.pixels().length * Float.BYTES).order(ByteOrder.nativeOrder());
+                            while (buffer.hasRemaining()) {
+                                buffer.putFloat(Float.NaN);
+                            }
+                            garbage.add(buffer);
+                        }
+                    }
+                    try (Gradient gradient = worker.gradient(loss, weights, false)) {
+                        Map<String, float[]> actual = new HashMap<>();
+                        ((DjlGradient) gradient).values.forEach((name, value) -> actual.put(name, value.toFloatArray()));
+                        assertSame(actual, expected);
+                    }
+                    assertThat(garbage).hasSize(250);
+                }
+            }
+        }
+    }
+
     /** The gradient of one subnet on one batch, computed {@code repeats} times on a new worker (the last one returned). */
     private static Map<String, float[]> gradients(DjlSupernet supernet, NetworkDescription network, long seed, int repeats)
     {
