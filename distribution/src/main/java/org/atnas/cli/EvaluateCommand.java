@@ -10,18 +10,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.InnerLoop;
 import org.atnas.api.Individual;
 import org.atnas.core.Atnas;
-import org.atnas.core.bench.Statistics;
 import org.atnas.core.config.Configuration;
-import org.atnas.core.config.CoreSettings;
 import org.atnas.core.run.RunDirectory;
 import org.atnas.core.search.Checkpoint;
-import org.atnas.core.search.MetaSearch;
+import org.atnas.core.search.MetaTest;
 import org.atnas.core.search.SearchRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,10 +47,10 @@ final class EvaluateCommand
     @Option(names = "--tasks", defaultValue = "600", paramLabel = "N", description = "Meta-test tasks (default: ${DEFAULT-VALUE}).")
     int tasks;
 
-    @Option(names = "--inner-steps", paramLabel = "M", description = "Inner SGD steps per task (default: the run's search.inner-steps).")
+    @Option(names = "--inner-steps", paramLabel = "M", description = "Inner SGD steps per task (default: the run's evaluate.inner-steps, 5).")
     Integer innerSteps;
 
-    @Option(names = "--inner-lr", paramLabel = "LR", description = "Inner learning rate (default: the run's search.inner-lr).")
+    @Option(names = "--inner-lr", paramLabel = "LR", description = "Inner learning rate (default: the run's evaluate.inner-lr, 0.1).")
     Double innerLearningRate;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a key of the run's configuration (for example data.path when the data moved); repeatable.")
@@ -67,13 +64,7 @@ final class EvaluateCommand
             throw new IllegalArgumentException("--tasks must be at least 2 and --top at least 1, got " + tasks + " and " + top);
         }
         Checkpoint checkpoint = Checkpoint.readLatest(runDirectory);
-        Map<String, String> fixed = new LinkedHashMap<>(checkpoint.configuration());
-        Configuration configuration = Configuration.empty().with(fixed, "checkpoint of " + runDirectory);
-        Configuration withOverrides = Configuration.load(Optional.empty(), overrides);
-        Map<String, String> extra = new LinkedHashMap<>();
-        withOverrides.entries().forEach((key, entry) -> extra.put(key, entry.value()));
-        Atnas atnas = Atnas.start(launcher.plugins(), configuration.with(extra, "--set"), SearchCommand.SERVICES);
-        SearchRun run = SearchRun.prepare(atnas);
+        SearchRun run = prepare(launcher, runDirectory, checkpoint, overrides);
         List<ArchitectureCode> codes = new ArrayList<>();
         if (code != null) {
             ArchitectureCode given = ArchitectureCode.parse(code);
@@ -81,47 +72,46 @@ final class EvaluateCommand
             codes.add(given);
         }
         else {
-            List<Individual> ranked = checkpoint.population().isFullyEvaluated() ? checkpoint.population().ranked() : checkpoint.population().individuals();
-            ranked.subList(0, Math.min(top, ranked.size())).forEach(individual -> codes.add(individual.code()));
+            best(checkpoint, top).forEach(individual -> codes.add(individual.code()));
         }
-        MetaSearch.Parameters base = run.parameters();
-        InnerLoop innerLoop = new InnerLoop(innerSteps != null ? innerSteps : base.innerLoop().steps(), innerLearningRate != null ? innerLearningRate : base.innerLoop().learningRate());
-        MetaSearch.Parameters parameters = new MetaSearch.Parameters(base.population(), base.evolveEvery(), Math.min(base.architectureBatch(), base.population()), base.taskBatch(), innerLoop,
-                base.metaLearningRate(), base.warmupSteps(), base.steps(), base.workers(), base.taskPool(), base.validationTasks(), base.checkpointEvery(), base.seed(),
-                base.predictorPairs(), base.predictorFraction());
-        SplittableRandom random = new SplittableRandom(atnas.configuration().get(CoreSettings.SEED) ^ 0x7E57L);
-        long[] seeds = new long[tasks];
-        for (int i = 0; i < tasks; i++) {
-            seeds[i] = random.nextLong();
-        }
+        InnerLoop defaults = run.finalTraining();
+        InnerLoop innerLoop = new InnerLoop(innerSteps != null ? innerSteps : defaults.steps(), innerLearningRate != null ? innerLearningRate : defaults.learningRate());
         PrintWriter err = launcher.err();
         err.printf(Locale.ROOT, "Adapting %d architecture(s) to %d meta-test tasks (%d inner steps, lr %s) ...%n", codes.size(), tasks, innerLoop.steps(), innerLoop.learningRate());
         err.flush();
-        double[][] accuracies;
-        try (MetaSearch search = new MetaSearch(parameters, run.components(), runDirectory, Optional.of(checkpoint))) {
-            accuracies = search.adaptAll(codes, run.metaTest(), seeds);
-        }
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<MetaTest.Result> results = MetaTest.evaluate(run, runDirectory, checkpoint, codes, tasks, innerLoop);
         PrintWriter out = launcher.out();
         out.printf(Locale.ROOT, "Meta-test: %d-way tasks from %,d classes, %d tasks, %d inner steps (lr %s), checkpoint at meta-step %d%n%n",
                 run.metaTest().ways(), run.split().test().size(), tasks, innerLoop.steps(), innerLoop.learningRate(), checkpoint.step());
-        for (int i = 0; i < codes.size(); i++) {
-            double mean = Statistics.mean(accuracies[i]);
-            double interval = 1.96 * Statistics.standardDeviation(accuracies[i]) / Math.sqrt(tasks);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("code", codes.get(i).format());
-            entry.put("genotype", run.components().space().toNotation(codes.get(i)));
-            entry.put("meanAccuracy", mean);
-            entry.put("confidence95", interval);
-            entry.put("tasks", tasks);
-            entry.put("innerSteps", innerLoop.steps());
-            entry.put("innerLearningRate", innerLoop.learningRate());
-            results.add(entry);
-            out.printf(Locale.ROOT, "%6.2f%% ± %.2f  %s%n", 100 * mean, 100 * interval, codes.get(i));
+        for (MetaTest.Result result : results) {
+            out.printf(Locale.ROOT, "%6.2f%% ± %.2f  %s%n", 100 * result.meanAccuracy(), 100 * result.confidence95(), result.code());
         }
-        String name = "evaluation-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json";
-        RunDirectory.open(runDirectory).writeJson(name, results);
+        Path written = write(runDirectory, results);
         out.println();
-        out.println("Written: " + runDirectory.resolve(name));
+        out.println("Written: " + written);
+    }
+
+    /** A run's setup from its checkpoint's configuration, with {@code --set} overrides (for example a moved data.path). */
+    static SearchRun prepare(Launcher launcher, Path runDirectory, Checkpoint checkpoint, List<String> overrides)
+    {
+        Configuration configuration = Configuration.empty().with(new LinkedHashMap<>(checkpoint.configuration()), "checkpoint of " + runDirectory);
+        Map<String, String> extra = new LinkedHashMap<>();
+        Configuration.load(Optional.empty(), overrides).entries().forEach((key, entry) -> extra.put(key, entry.value()));
+        return SearchRun.prepare(Atnas.start(launcher.plugins(), configuration.with(extra, "--set"), SearchCommand.SERVICES));
+    }
+
+    /** The checkpoint's {@code top} best individuals, or its first ones if it was not evaluated yet. */
+    static List<Individual> best(Checkpoint checkpoint, int top)
+    {
+        List<Individual> ranked = checkpoint.population().isFullyEvaluated() ? checkpoint.population().ranked() : checkpoint.population().individuals();
+        return ranked.subList(0, Math.min(top, ranked.size()));
+    }
+
+    /** Writes {@code evaluation-<time>.json} into the run directory; returns its path. */
+    static Path write(Path runDirectory, List<MetaTest.Result> results)
+    {
+        String name = "evaluation-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json";
+        RunDirectory.open(runDirectory).writeJson(name, results.stream().map(MetaTest.Result::toJson).toList());
+        return runDirectory.resolve(name);
     }
 }

@@ -8,7 +8,8 @@ import org.atnas.core.search.SearchListener;
 
 /**
  * The search's progress on standard error: a bar redrawn in place on a terminal, a line every 5%
- * otherwise (logs, CI), with the step, the ETA and the fitness of the last evaluation.
+ * otherwise (logs, CI), with the step, the ETA (from the steps, or the CPU budget if one is set)
+ * and the fitness of the last evaluation.
  */
 final class ProgressBar
         implements SearchListener
@@ -18,7 +19,7 @@ final class ProgressBar
     private final PrintWriter err;
     private final boolean terminal;
     private long startNanos;
-    private int startStep;
+    private double startProgress = -1;
     private int lastReported = -1;
 
     ProgressBar(PrintWriter err, boolean terminal)
@@ -30,7 +31,6 @@ final class ProgressBar
     @Override
     public void started(int startStep, int totalSteps)
     {
-        this.startStep = startStep;
         this.startNanos = System.nanoTime();
         err.printf(Locale.ROOT, "%s at meta-step %d of %d%n", startStep == 0 ? "Starting" : "Resuming", startStep, totalSteps);
         err.flush();
@@ -39,22 +39,29 @@ final class ProgressBar
     @Override
     public void step(Step step)
     {
-        int percent = (int) (100L * step.step() / Math.max(1, step.totalSteps()));
-        if (!terminal && percent / 5 == lastReported && step.step() != step.totalSteps()) {
+        if (startProgress < 0) {
+            // the share done before this process's first step: a resumed run's ETA counts only what it did itself
+            startProgress = Math.max(0, step.progress() - 1.0 / step.totalSteps());
+        }
+        int percent = (int) (100 * step.progress());
+        boolean last = step.step() == step.totalSteps() || step.progress() >= 1;
+        if (!terminal && percent / 5 == lastReported && !last) {
             return;
         }
         lastReported = percent / 5;
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        int done = step.step() - startStep;
-        double eta = done == 0 ? 0 : elapsed / done * (step.totalSteps() - step.step());
-        int filled = WIDTH * step.step() / Math.max(1, step.totalSteps());
+        double done = step.progress() - startProgress;
+        double eta = done <= 0 ? 0 : elapsed / done * (1 - step.progress());
+        int filled = (int) (WIDTH * step.progress());
         String bar = "#".repeat(filled) + ".".repeat(WIDTH - filled);
         String fitness = Double.isNaN(step.bestFitness()) ? "not evaluated yet" : String.format(Locale.ROOT, "best %.3f mean %.3f", step.bestFitness(), step.meanFitness());
-        String line = String.format(Locale.ROOT, "[%s] %3d%% step %d/%d %s ETA %s | query acc %.3f | %s",
-                bar, percent, step.step(), step.totalSteps(), step.warmup() ? "(warm-up)" : "", duration(eta), step.queryAccuracy(), fitness);
+        // with a CPU budget that ends the run sooner, the steps' total says nothing
+        String steps = step.progress() > (double) step.step() / step.totalSteps() + 1e-9 ? step.step() + " of the CPU budget" : step.step() + "/" + step.totalSteps();
+        String line = String.format(Locale.ROOT, "[%s] %3d%% step %s %s ETA %s | query acc %.3f | %s",
+                bar, percent, steps, step.warmup() ? "(warm-up)" : "", duration(eta), step.queryAccuracy(), fitness);
         if (terminal) {
             err.print("\r" + line + "   ");
-            if (step.step() == step.totalSteps()) {
+            if (last) {
                 err.println();
             }
         }

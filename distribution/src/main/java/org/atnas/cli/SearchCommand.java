@@ -13,16 +13,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Individual;
+import org.atnas.api.InnerLoop;
 import org.atnas.api.SearchSpace;
 import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.run.MetricsLog;
 import org.atnas.core.run.RunDirectory;
+import org.atnas.core.export.ArchitectureExport;
 import org.atnas.core.search.Checkpoint;
 import org.atnas.core.search.MetaSearch;
+import org.atnas.core.search.MetaTest;
 import org.atnas.core.search.SearchRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +50,15 @@ final class SearchCommand
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continues an interrupted search from its latest checkpoint, with the configuration it was started with.")
     Path resume;
 
+    @Option(names = "--evaluate", description = "When the search finishes, evaluates the best architecture on meta-test tasks, as atnas evaluate does.")
+    boolean evaluate;
+
+    @Option(names = "--tasks", defaultValue = "600", paramLabel = "N", description = "Meta-test tasks of --evaluate (default: ${DEFAULT-VALUE}).")
+    int tasks;
+
+    @Option(names = "--export", description = "When the search finishes, exports the best architecture with its cell pictures, as atnas export does.")
+    boolean export;
+
     @Mixin
     ConfigOptions config;
 
@@ -54,6 +68,9 @@ final class SearchCommand
         Launcher launcher = parent.launcher;
         Optional<Checkpoint> checkpoint = Optional.empty();
         Atnas atnas;
+        if (tasks < 2) {
+            throw new IllegalArgumentException("--tasks must be at least 2, got " + tasks);
+        }
         if (resume != null) {
             if (config.file != null || !config.overrides.isEmpty()) {
                 throw new IllegalArgumentException("--resume continues a run with the configuration it was started with; --config and --set cannot be used with it");
@@ -95,6 +112,41 @@ final class SearchCommand
                 // the JVM is already shutting down: the hook is running and waits for the latch above
             }
         }
+        if (outcome == MetaSearch.Outcome.FINISHED && (evaluate || export)) {
+            // after the search closed its supernet and workers: the evaluation makes its own from the final checkpoint
+            conclude(launcher, run, directory.path());
+        }
+    }
+
+    /** The --evaluate and --export steps, then a short summary of where everything is. */
+    private void conclude(Launcher launcher, SearchRun run, Path directory)
+    {
+        Checkpoint checkpoint = Checkpoint.readLatest(directory);
+        ArchitectureCode best = EvaluateCommand.best(checkpoint, 1).get(0).code();
+        PrintWriter out = launcher.out();
+        Optional<MetaTest.Result> result = Optional.empty();
+        Path evaluation = null;
+        if (evaluate) {
+            InnerLoop finalTraining = run.finalTraining();
+            launcher.err().printf(Locale.ROOT, "Evaluating the best architecture on %d meta-test tasks (%d inner steps, lr %s) ...%n", tasks, finalTraining.steps(), finalTraining.learningRate());
+            launcher.err().flush();
+            result = Optional.of(MetaTest.evaluate(run, directory, checkpoint, List.of(best), tasks, finalTraining).get(0));
+            evaluation = EvaluateCommand.write(directory, List.of(result.get()));
+        }
+        List<ArchitectureExport.Exported> exported = export ? ExportCommand.export(run, checkpoint, 1, directory.resolve("export")) : List.of();
+        out.println();
+        out.println("Summary");
+        out.println("  best architecture:  " + best);
+        out.println("  genotype:           " + run.components().space().toNotation(best));
+        if (result.isPresent()) {
+            out.printf(Locale.ROOT, "  meta-test accuracy: %.2f%% ± %.2f (95%% CI, %d %d-way %d-shot tasks; %s)%n", 100 * result.get().meanAccuracy(), 100 * result.get().confidence95(), tasks,
+                    run.metaTest().ways(), run.metaTest().shots(), evaluation);
+        }
+        for (ArchitectureExport.Exported written : exported) {
+            out.printf(Locale.ROOT, "  size:               %,d parameters, %,d multiply-adds per image%n", written.parameters(), written.multiplyAdds());
+            out.println("  pictures:           " + written.pictures().stream().map(Path::toString).collect(Collectors.joining(", ")) + " (and .png)");
+        }
+        out.println("  run directory:      " + directory);
     }
 
     private static void summarize(Launcher launcher, SearchRun run, RunDirectory directory, MetaSearch search, MetaSearch.Outcome outcome)
@@ -118,7 +170,9 @@ final class SearchCommand
             population.add(entry);
         }
         directory.writeJson("population.json", population);
-        out.printf(Locale.ROOT, "Search finished: %d meta-steps, population of %d; engine overhead %.1f%% of the run's time%n%n", run.parameters().totalSteps(), ranked.size(), 100 * search.engineOverhead());
+        String ending = search.endedByBudget() ? String.format(Locale.ROOT, " (search.cpu-budget of %s CPU minutes spent)", run.parameters().cpuBudgetMinutes()) : "";
+        out.printf(Locale.ROOT, "Search finished (%s): %d meta-steps%s, population of %d; engine overhead %.1f%% of the run's time%n%n", run.parameters().method().key(), search.step(), ending,
+                ranked.size(), 100 * search.engineOverhead());
         out.println("Best architectures (fitness = mean meta-val query accuracy after " + run.parameters().innerLoop().steps() + " inner steps):");
         for (Map<String, Object> entry : population.subList(0, Math.min(5, population.size()))) {
             out.printf(Locale.ROOT, "%2d. %.4f  %s%n", (Integer) entry.get("rank"), (Double) entry.get("fitness"), entry.get("code"));

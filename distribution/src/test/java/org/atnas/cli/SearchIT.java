@@ -155,7 +155,7 @@ class SearchIT
                 "search.warmup-steps=0", "runs.directory=" + runs);
         LauncherTest.Result trained = LauncherTest.run(DISTRIBUTION, arguments("search", with(settings, "search.steps=60", "run.name=trained")));
         assertThat(trained.status()).as(trained.err()).isZero();
-        assertThat(trained.out()).contains("Search finished: 60 meta-steps, population of 2");
+        assertThat(trained.out()).contains("Search finished (atnas): 60 meta-steps, population of 2");
         LauncherTest.Result untrained = LauncherTest.run(DISTRIBUTION, arguments("search", with(settings, "search.steps=0", "run.name=untrained")));
         assertThat(untrained.status()).as(untrained.err()).isZero();
         JsonNode population = new ObjectMapper().readTree(runs.resolve("trained/population.json").toFile());
@@ -171,11 +171,40 @@ class SearchIT
     {
         LauncherTest.Result result = LauncherTest.run(DISTRIBUTION, "evaluate", run.toString(), "--code", code, "--tasks", "100");
         assertThat(result.status()).as(result.err()).isZero();
-        assertThat(result.out()).contains("Meta-test: 5-way tasks from ", "100 tasks, 3 inner steps (lr 0.1)");
+        assertThat(result.out()).contains("Meta-test: 5-way tasks from ", "100 tasks, 5 inner steps (lr 0.1)");
         try (var files = Files.list(run)) {
             Path written = files.filter(path -> path.getFileName().toString().startsWith("evaluation-")).findFirst().orElseThrow();
             return new ObjectMapper().readTree(written.toFile()).get(0).get("meanAccuracy").asDouble();
         }
+    }
+
+    @Test
+    void searchEvaluateAndExportInOneCommand()
+            throws Exception
+    {
+        Path runs = temporary.resolve("runs");
+        List<String> command = new ArrayList<>(List.of(arguments("search", with(TINY, "runs.directory=" + runs, "run.name=quick"))));
+        command.addAll(List.of("--evaluate", "--tasks", "10", "--export"));
+        LauncherTest.Result result = LauncherTest.run(DISTRIBUTION, command.toArray(String[]::new));
+        assertThat(result.status()).as(result.err()).isZero();
+        Path run = runs.resolve("quick");
+        String best = new ObjectMapper().readTree(run.resolve("population.json").toFile()).get(0).get("code").asText();
+        assertThat(result.out()).contains("Search finished (atnas): 8 meta-steps, population of 4",
+                "Summary\n  best architecture:  " + best + "\n",
+                "(95% CI, 10 5-way 1-shot tasks; " + run.resolve("evaluation-"),
+                "  pictures:           " + run.resolve("export/architecture-1/normal.svg") + ", " + run.resolve("export/architecture-1/reduction.svg") + " (and .png)\n",
+                "  run directory:      " + run + "\n");
+        assertThat(result.err()).contains("Evaluating the best architecture on 10 meta-test tasks (5 inner steps, lr 0.1) ...");
+        assertThat(run.resolve("export/architectures.json")).exists();
+        assertThat(run.resolve("export/architecture-1/normal.png")).exists();
+        assertThat(Files.readString(run.resolve("export/architecture-1/code.txt"))).isEqualTo(best + "\n");
+
+        // atnas export on its own: the two best into another folder
+        Path elsewhere = temporary.resolve("elsewhere");
+        LauncherTest.Result export = LauncherTest.run(DISTRIBUTION, "export", run.toString(), "--top", "2", "--output", elsewhere.toString());
+        assertThat(export.status()).as(export.err()).isZero();
+        assertThat(export.out()).startsWith("1. " + best + "\n   ").contains(" parameters, ", " multiply-adds per image; " + elsewhere.resolve("architecture-2"));
+        assertThat(elsewhere.resolve("architecture-2/reduction.svg")).exists();
     }
 
     private static String[] arguments(String command, List<String> settings)

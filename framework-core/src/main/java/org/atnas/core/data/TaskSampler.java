@@ -65,6 +65,11 @@ public final class TaskSampler
         return ways;
     }
 
+    public int shots()
+    {
+        return shots;
+    }
+
     public ImageShape shape()
     {
         return shape;

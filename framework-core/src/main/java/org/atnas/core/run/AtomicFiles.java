@@ -14,7 +14,8 @@ public final class AtomicFiles
 
     /**
      * Writes {@code content} to a temporary file beside {@code target}, then renames it over
-     * {@code target}. On failure the temporary file is removed and {@code target} is untouched.
+     * {@code target}, creating missing parent folders. On failure the temporary file is removed and
+     * {@code target} is untouched.
      *
      * @throws UncheckedIOException naming the target
      */
@@ -23,6 +24,7 @@ public final class AtomicFiles
         Path directory = target.toAbsolutePath().getParent();
         Path temporary = null;
         try {
+            Files.createDirectories(directory);
             temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
             Files.write(temporary, content);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

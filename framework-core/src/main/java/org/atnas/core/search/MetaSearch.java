@@ -1,5 +1,6 @@
 package org.atnas.core.search;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,19 +71,46 @@ public final class MetaSearch
      * @param seed the run's seed
      * @param predictorPairs p: real evaluations before the predictor (if any) ranks candidates
      * @param predictorFraction share of candidates evaluated for real once it does
+     * @param method the full algorithm or a baseline
+     * @param fixedCode the architecture {@link SearchMethod#FIXED} meta-trains
+     * @param cpuBudgetMinutes CPU minutes the meta-steps may use; 0 for no budget
      */
     public record Parameters(int population, int evolveEvery, int architectureBatch, int taskBatch, InnerLoop innerLoop, double metaLearningRate, int warmupSteps, int steps,
-            int workers, int taskPool, int validationTasks, int checkpointEvery, long seed, int predictorPairs, double predictorFraction)
+            int workers, int taskPool, int validationTasks, int checkpointEvery, long seed, int predictorPairs, double predictorFraction,
+            SearchMethod method, Optional<ArchitectureCode> fixedCode, double cpuBudgetMinutes)
     {
         public Parameters
         {
             requireNonNull(innerLoop, "innerLoop is null");
-            if (architectureBatch > population) {
+            requireNonNull(method, "method is null");
+            requireNonNull(fixedCode, "fixedCode is null");
+            if (method == SearchMethod.FIXED && fixedCode.isEmpty()) {
+                throw new IllegalArgumentException("search.method = fixed needs search.fixed-code, the architecture to meta-train");
+            }
+            if (method != SearchMethod.FIXED && architectureBatch > population) {
                 throw new IllegalArgumentException("search.arch-batch (" + architectureBatch + ") is larger than search.population (" + population + "): a meta-step draws distinct architectures from the population");
             }
             if (workers > taskPool) {
                 throw new IllegalArgumentException("search.workers (" + workers + ") is larger than search.task-pool (" + taskPool + "): every worker needs a shard of the pool");
             }
+            if (cpuBudgetMinutes < 0) {
+                throw new IllegalArgumentException("search.cpu-budget must not be negative, got " + cpuBudgetMinutes);
+            }
+        }
+
+        /** The full algorithm without a CPU budget. */
+        public Parameters(int population, int evolveEvery, int architectureBatch, int taskBatch, InnerLoop innerLoop, double metaLearningRate, int warmupSteps, int steps,
+                int workers, int taskPool, int validationTasks, int checkpointEvery, long seed, int predictorPairs, double predictorFraction)
+        {
+            this(population, evolveEvery, architectureBatch, taskBatch, innerLoop, metaLearningRate, warmupSteps, steps, workers, taskPool, validationTasks, checkpointEvery, seed,
+                    predictorPairs, predictorFraction, SearchMethod.ATNAS, Optional.empty(), 0);
+        }
+
+        /** The same settings with another inner loop (an evaluation's final training). */
+        public Parameters withInnerLoop(InnerLoop other)
+        {
+            return new Parameters(population, evolveEvery, architectureBatch, taskBatch, other, metaLearningRate, warmupSteps, steps, workers, taskPool, validationTasks, checkpointEvery, seed,
+                    predictorPairs, predictorFraction, method, fixedCode, cpuBudgetMinutes);
         }
 
         public int totalSteps()
@@ -137,6 +165,7 @@ public final class MetaSearch
     private TaskPool currentPool;
     private int poolEpoch = -1;
     private volatile boolean stopRequested;
+    private boolean budgetEnded;
     private int step;
     private int generation;
     private Population population;
@@ -179,7 +208,8 @@ public final class MetaSearch
             }
         }
         else {
-            this.population = initialPopulation();
+            parameters.fixedCode().ifPresent(components.space()::validate);
+            this.population = parameters.method() == SearchMethod.FIXED ? Population.ofCodes(List.of(parameters.fixedCode().orElseThrow())) : initialPopulation();
         }
         this.workers = new WorkerPool(supernet, parameters.workers());
     }
@@ -188,6 +218,12 @@ public final class MetaSearch
     public void requestStop()
     {
         stopRequested = true;
+    }
+
+    /** Meta-steps done. */
+    public int step()
+    {
+        return step;
     }
 
     public Population population()
@@ -215,7 +251,12 @@ public final class MetaSearch
     public Outcome run(MetricsLog metrics, SearchListener listener)
     {
         listener.started(step, parameters.totalSteps());
+        long cpuStart = processCpuNanos();
         while (step < parameters.totalSteps()) {
+            if (budgetSpent(cpuStart)) {
+                budgetEnded = true;
+                break;
+            }
             if (stopRequested) {
                 listener.checkpoint(checkpoint());
                 return Outcome.STOPPED;
@@ -242,12 +283,19 @@ public final class MetaSearch
                 summarize(evaluated);
                 generation++;
                 metrics.append(generationLine(evaluated));
-                population = components.evolver().evolve(evaluated, components.space(), new SplittableRandom(Seeds.derive(parameters.seed(), Seeds.EVOLUTION, generation)));
+                // the baselines keep their population: random never evolves, fixed has one architecture
+                population = parameters.method() == SearchMethod.ATNAS
+                        ? components.evolver().evolve(evaluated, components.space(), new SplittableRandom(Seeds.derive(parameters.seed(), Seeds.EVOLUTION, generation)))
+                        : evaluated;
             }
             line.put("seconds", (System.nanoTime() - start) / 1e9);
             metrics.append(line);
             engineNanos += System.nanoTime() - start - (computeNanos - computeBefore);
-            listener.step(new SearchListener.Step(step, parameters.totalSteps(), warmup, scores[0], scores[1], bestFitness, meanFitness));
+            double progress = (double) step / parameters.totalSteps();
+            if (parameters.cpuBudgetMinutes() > 0) {
+                progress = Math.min(1, Math.max(progress, (processCpuNanos() - cpuStart) / 60e9 / parameters.cpuBudgetMinutes()));
+            }
+            listener.step(new SearchListener.Step(step, parameters.totalSteps(), warmup, scores[0], scores[1], bestFitness, meanFitness, progress));
             if (step % parameters.checkpointEvery() == 0 && step < parameters.totalSteps()) {
                 listener.checkpoint(checkpoint());
             }
@@ -257,6 +305,26 @@ public final class MetaSearch
         metrics.append(generationLine(population));
         listener.checkpoint(checkpoint());
         return Outcome.FINISHED;
+    }
+
+    /** Whether the run ended because its CPU budget was spent, before {@code search.steps}. */
+    public boolean endedByBudget()
+    {
+        return budgetEnded;
+    }
+
+    private boolean budgetSpent(long cpuStart)
+    {
+        return parameters.cpuBudgetMinutes() > 0 && (processCpuNanos() - cpuStart) / 60e9 >= parameters.cpuBudgetMinutes();
+    }
+
+    /** CPU time of the whole process, all threads: what a budget that should not depend on the number of workers counts. */
+    private static long processCpuNanos()
+    {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean system) {
+            return system.getProcessCpuTime();
+        }
+        throw new IllegalStateException("search.cpu-budget needs the process CPU time, which this JVM does not report");
     }
 
     private Population evaluateOrFail(Population candidates, int forGeneration)
@@ -425,6 +493,10 @@ public final class MetaSearch
     {
         SplittableRandom random = new SplittableRandom(Seeds.derive(parameters.seed(), Seeds.ARCHITECTURES, step));
         List<ArchitectureCode> codes = new ArrayList<>();
+        if (parameters.method() == SearchMethod.FIXED) {
+            // warm-up included: the baseline trains its one architecture from the first step
+            return List.of(parameters.fixedCode().orElseThrow());
+        }
         if (warmup) {
             for (int i = 0; i < parameters.architectureBatch(); i++) {
                 codes.add(components.space().sample(random));

@@ -15,8 +15,9 @@ public interface SearchListener
      * @param queryAccuracy mean query accuracy of the step's pairs after adaptation
      * @param bestFitness best fitness of the last evaluation (NaN before the first)
      * @param meanFitness mean fitness of the last evaluation (NaN before the first)
+     * @param progress the share of the run done, from 0 to 1: of its steps, or of its CPU budget if that is spent sooner
      */
-    record Step(int step, int totalSteps, boolean warmup, double queryLoss, double queryAccuracy, double bestFitness, double meanFitness) {}
+    record Step(int step, int totalSteps, boolean warmup, double queryLoss, double queryAccuracy, double bestFitness, double meanFitness, double progress) {}
 
     void started(int startStep, int totalSteps);
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Evolver;
 import org.atnas.api.InnerLoop;
 import org.atnas.api.MetaOptimizer;
@@ -64,7 +65,10 @@ public final class SearchRun
                 configuration.get(SearchSettings.CHECKPOINT_EVERY),
                 configuration.get(CoreSettings.SEED),
                 configuration.get(SearchSettings.PREDICTOR_PAIRS),
-                configuration.get(SearchSettings.PREDICTOR_FRACTION));
+                configuration.get(SearchSettings.PREDICTOR_FRACTION),
+                SearchMethod.fromKey(configuration.get(SearchSettings.METHOD)),
+                configuration.find(SearchSettings.FIXED_CODE).map(text -> fixedCode(atnas.instance(SearchSpace.class), text)),
+                configuration.get(SearchSettings.CPU_BUDGET));
         ImageDataset dataset = Datasets.load(configuration);
         ClassSplit split = Datasets.split(configuration, dataset);
         TaskSampler training = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
@@ -85,6 +89,25 @@ public final class SearchRun
                 configuration.effective(),
                 configuration.selected(ServiceType.PREDICTOR).map(component -> () -> atnas.components().create(ServiceType.PREDICTOR, Predictor.class).orElseThrow()));
         return new SearchRun(configuration, dataset, split, parameters, components);
+    }
+
+    /** A code ({@code 4,4,0,...}) or, if it does not parse as one, the space's notation. */
+    private static ArchitectureCode fixedCode(SearchSpace space, String text)
+    {
+        try {
+            ArchitectureCode code = text.matches("[0-9,\\s]+") ? ArchitectureCode.parse(text) : space.fromNotation(text);
+            space.validate(code);
+            return code;
+        }
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("search.fixed-code: " + e.getMessage(), e);
+        }
+    }
+
+    /** The final training of the chosen architecture on each meta-test task ({@code evaluate.*}). */
+    public InnerLoop finalTraining()
+    {
+        return new InnerLoop(configuration.get(SearchSettings.EVALUATE_INNER_STEPS), configuration.get(SearchSettings.EVALUATE_INNER_LR));
     }
 
     public MetaSearch.Parameters parameters()

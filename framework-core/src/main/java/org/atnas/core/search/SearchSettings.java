@@ -16,7 +16,7 @@ public final class SearchSettings
     public static final Setting<Integer> TASK_BATCH = Setting.integer("search.task-batch", 4, 1, 100_000,
             "B_task: tasks per meta-step, shared out among the workers; each (architecture, task) pair gives one meta-gradient.");
     public static final Setting<Integer> INNER_STEPS = Setting.integer("search.inner-steps", 5, 1, 10_000,
-            "M: SGD steps on a task's support set, in meta-training and in evaluation.");
+            "M: SGD steps on a task's support set in meta-training and in the fitness evaluations of the search.");
     public static final Setting<Double> INNER_LR = Setting.decimal("search.inner-lr", 0.01, 1e-9, 100.0,
             "lambda_task: learning rate of the inner SGD steps (the paper: 0.01 during search).");
     public static final Setting<Double> META_LR = Setting.decimal("search.meta-lr", 0.001, 1e-9, 10.0,
@@ -34,6 +34,17 @@ public final class SearchSettings
     public static final Setting<Integer> CHECKPOINT_EVERY = Setting.integer("search.checkpoint-every", 200, 1, 100_000_000,
             "Meta-steps between checkpoints (one is also written at the end and on Ctrl-C).");
 
+    public static final Setting<String> METHOD = Setting.string("search.method", "atnas",
+            "atnas: the full algorithm; random: the population is sampled and never evolved, the best on meta-val is picked; fixed: meta-trains search.fixed-code alone (population and arch-batch are not used). The baselines of a study, in the same engine.");
+    public static final Setting<String> FIXED_CODE = Setting.string("search.fixed-code", null,
+            "The architecture code (or the search space's notation) that search.method = fixed meta-trains, for example the DARTS-V2 cells 4,4,4,4,0,3,4,0,0,3,0,6,0,0,1,1,0,1,3,1,0,3,0,0,1,3,0,0.");
+    public static final Setting<Double> CPU_BUDGET = Setting.decimal("search.cpu-budget", 0.0, 0.0, 1e9,
+            "CPU minutes (all threads of the process) the meta-steps may use; when spent, the search ends early as if its steps were done (final evaluation, checkpoint). 0: no budget, search.steps decides. Counted from the start of this process's search: a resumed search counts again.");
+    public static final Setting<Integer> EVALUATE_INNER_STEPS = Setting.integer("evaluate.inner-steps", 5, 1, 10_000,
+            "Inner SGD steps with which atnas evaluate trains the chosen architecture on each meta-test task (the paper's final training: 5).");
+    public static final Setting<Double> EVALUATE_INNER_LR = Setting.decimal("evaluate.inner-lr", 0.1, 1e-9, 100.0,
+            "Learning rate of that final training (the paper: lambda_task = 0.1).");
+
     public static final Setting<Integer> PREDICTOR_PAIRS = Setting.integer("predictor.min-pairs", 50, 3, 100_000_000,
             "p: (code, fitness) pairs evaluated for real before the configured predictor starts ranking candidates.");
     public static final Setting<Double> PREDICTOR_FRACTION = Setting.decimal("predictor.evaluate-fraction", 0.5, 0.01, 1.0,
@@ -43,6 +54,7 @@ public final class SearchSettings
 
     public static List<Setting<?>> all()
     {
-        return List.of(POPULATION, EVOLVE_EVERY, ARCH_BATCH, TASK_BATCH, INNER_STEPS, INNER_LR, META_LR, WARMUP_STEPS, STEPS, WORKERS, TASK_POOL, VALIDATION_TASKS, CHECKPOINT_EVERY, PREDICTOR_PAIRS, PREDICTOR_FRACTION);
+        return List.of(POPULATION, EVOLVE_EVERY, ARCH_BATCH, TASK_BATCH, INNER_STEPS, INNER_LR, META_LR, WARMUP_STEPS, STEPS, WORKERS, TASK_POOL, VALIDATION_TASKS, CHECKPOINT_EVERY, METHOD, FIXED_CODE, CPU_BUDGET, EVALUATE_INNER_STEPS, EVALUATE_INNER_LR,
+                PREDICTOR_PAIRS, PREDICTOR_FRACTION);
     }
 }

@@ -19,9 +19,12 @@ import org.atnas.api.testing.QuadraticBackend.QuadraticSupernet;
 import org.atnas.core.data.ImageClass;
 import org.atnas.core.data.Normalization;
 import org.atnas.core.data.TaskSampler;
+import org.atnas.core.run.MetricsLog;
+import org.atnas.core.run.RunDirectory;
 import org.atnas.core.testing.ToyComponents;
 import org.atnas.optimizer.maml.Maml;
 import org.atnas.searchspace.darts.DartsSearchSpace;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +62,91 @@ class MetaSearchTest
         MetaSearch.Components components = new MetaSearch.Components(new DartsSearchSpace(2, 2, 1), new QuadraticBackend(false), new Maml(false),
                 new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of(), Optional.empty());
         return new MetaSearch(parameters, components, directory, Optional.empty());
+    }
+
+    private MetaSearch search(SearchMethod method, Optional<ArchitectureCode> fixed, double budget)
+    {
+        TaskSampler sampler = sampler();
+        MetaSearch.Parameters parameters = new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 3, 1, 4, 1, 100, 0, 3, 1.0, method, fixed, budget);
+        MetaSearch.Components components = new MetaSearch.Components(new DartsSearchSpace(2, 2, 1), new QuadraticBackend(false), new Maml(false),
+                new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of(), Optional.empty());
+        return new MetaSearch(parameters, components, directory, Optional.empty());
+    }
+
+    private MetaSearch.Outcome run(MetaSearch search)
+    {
+        try (MetricsLog metrics = RunDirectory.open(directory).metrics()) {
+            return search.run(metrics, new SearchListener()
+            {
+                @Override
+                public void started(int startStep, int totalSteps) {}
+
+                @Override
+                public void step(Step step) {}
+
+                @Override
+                public void checkpoint(Path folder) {}
+            });
+        }
+    }
+
+    @Test
+    void theRandomBaselineKeepsItsSampledPopulationWhileTheAlgorithmEvolvesIt()
+    {
+        List<ArchitectureCode> initial;
+        List<ArchitectureCode> evolved;
+        try (MetaSearch search = search(SearchMethod.ATNAS, Optional.empty(), 0)) {
+            initial = search.population().codes();
+            assertThat(run(search)).isEqualTo(MetaSearch.Outcome.FINISHED);
+            evolved = search.population().codes();
+        }
+        assertThat(evolved).isNotEqualTo(initial);
+        try (MetaSearch search = search(SearchMethod.RANDOM, Optional.empty(), 0)) {
+            // the same seed samples the same population
+            assertThat(search.population().codes()).isEqualTo(initial);
+            assertThat(run(search)).isEqualTo(MetaSearch.Outcome.FINISHED);
+            assertThat(search.step()).isEqualTo(3);
+            assertThat(search.population().codes()).isEqualTo(initial);
+            assertThat(search.population().isFullyEvaluated()).isTrue();
+        }
+    }
+
+    @Test
+    void theFixedBaselineMetaTrainsOnlyItsArchitecture()
+    {
+        DartsSearchSpace space = new DartsSearchSpace(2, 2, 1);
+        ArchitectureCode fixed = space.sample(new SplittableRandom(9));
+        try (MetaSearch search = search(SearchMethod.FIXED, Optional.of(fixed), 0)) {
+            assertThat(search.population().codes()).containsExactly(fixed);
+            assertThat(run(search)).isEqualTo(MetaSearch.Outcome.FINISHED);
+            QuadraticSupernet supernet = (QuadraticSupernet) search.supernet();
+            assertThat(supernet.updates()).isEqualTo(3);
+            // every update reached exactly the fixed subnet's weights
+            assertThat(supernet.lastMeanGradient().keySet()).containsExactlyInAnyOrderElementsOf(space.describe(fixed, SHAPE, 2).parameters().stream().map(ParameterSpec::name).toList());
+            assertThat(search.population().codes()).containsExactly(fixed);
+        }
+        assertThatThrownBy(() -> search(SearchMethod.FIXED, Optional.empty(), 0))
+                .hasMessage("search.method = fixed needs search.fixed-code, the architecture to meta-train");
+    }
+
+    @Test
+    void aSpentCpuBudgetEndsTheRunWithTheFinalEvaluation()
+    {
+        try (MetaSearch search = search(SearchMethod.ATNAS, Optional.empty(), 1e-9)) {
+            assertThat(run(search)).isEqualTo(MetaSearch.Outcome.FINISHED);
+            assertThat(search.endedByBudget()).isTrue();
+            // the budget is checked before each step: at most the first one ran
+            assertThat(search.step()).isLessThanOrEqualTo(1);
+            assertThat(search.population().isFullyEvaluated()).isTrue();
+            assertThat(search.lastCheckpoint()).isPresent();
+        }
+        try (MetaSearch search = search(SearchMethod.ATNAS, Optional.empty(), 0)) {
+            run(search);
+            assertThat(search.endedByBudget()).isFalse();
+            assertThat(search.step()).isEqualTo(3);
+        }
+        assertThatThrownBy(() -> search(SearchMethod.ATNAS, Optional.empty(), -1))
+                .hasMessage("search.cpu-budget must not be negative, got -1.0");
     }
 
     private static double centre(org.atnas.api.ImageBatch batch)

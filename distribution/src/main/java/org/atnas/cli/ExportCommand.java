@@ -1,0 +1,67 @@
+package org.atnas.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.atnas.api.Individual;
+import org.atnas.core.export.ArchitectureExport;
+import org.atnas.core.search.Checkpoint;
+import org.atnas.core.search.SearchRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code atnas export}: a search's best architectures as code, genotype, JSON and cell pictures. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Exports a search's best architecture(s): the code, the genotype, architectures.json (with parameters and multiply-adds)",
+                "and a picture of every cell as SVG and PNG, into RUN_DIR/export (or --output)."})
+final class ExportCommand
+        implements Runnable
+{
+    @ParentCommand
+    AtnasCommand parent;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A search's run directory.")
+    Path runDirectory;
+
+    @Option(names = "--top", defaultValue = "1", paramLabel = "N", description = "How many of the population's best to export (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Where to write (default: RUN_DIR/export).")
+    Path output;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a key of the run's configuration (for example data.path when the data moved); repeatable.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public void run()
+    {
+        if (top < 1) {
+            throw new IllegalArgumentException("--top must be at least 1, got " + top);
+        }
+        Checkpoint checkpoint = Checkpoint.readLatest(runDirectory);
+        SearchRun run = EvaluateCommand.prepare(parent.launcher, runDirectory, checkpoint, overrides);
+        List<ArchitectureExport.Exported> exported = export(run, checkpoint, top, output != null ? output : runDirectory.resolve("export"));
+        PrintWriter out = parent.launcher.out();
+        List<Individual> best = EvaluateCommand.best(checkpoint, top);
+        for (int i = 0; i < exported.size(); i++) {
+            ArchitectureExport.Exported written = exported.get(i);
+            out.printf(Locale.ROOT, "%d. %s%n   %,d parameters, %,d multiply-adds per image; %s%n", i + 1, best.get(i).code(), written.parameters(), written.multiplyAdds(), written.folder());
+        }
+    }
+
+    /** Exports the checkpoint's {@code top} best into {@code folder}. */
+    static List<ArchitectureExport.Exported> export(SearchRun run, Checkpoint checkpoint, int top, Path folder)
+    {
+        List<ArchitectureExport.Entry> entries = new ArrayList<>();
+        for (Individual individual : EvaluateCommand.best(checkpoint, top)) {
+            entries.add(new ArchitectureExport.Entry(individual.code(), individual.isEvaluated() ? Optional.of(individual.requireFitness()) : Optional.empty()));
+        }
+        return new ArchitectureExport(run.components().space(), run.components().training().shape(), run.components().training().ways()).write(folder, entries);
+    }
+}

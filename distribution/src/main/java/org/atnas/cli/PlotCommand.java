@@ -1,0 +1,114 @@
+package org.atnas.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.atnas.core.run.AtomicFiles;
+import org.atnas.core.run.RunDirectory;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code atnas plot}: fitness over generations of one or more searches, as a PNG. */
+@Command(name = "plot", mixinStandardHelpOptions = true,
+        description = {"Plots the best and the mean meta-val fitness of each generation against the meta-step, for one or more runs",
+                "(from their metrics.jsonl), one colour per run: a study's methods side by side."})
+final class PlotCommand
+        implements Runnable
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParentCommand
+    AtnasCommand parent;
+
+    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Run directories of searches.")
+    List<Path> runs;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "The PNG to write.")
+    Path output;
+
+    @Option(names = "--title", defaultValue = "Meta-val fitness over the search", paramLabel = "TEXT", description = "The plot's title (default: ${DEFAULT-VALUE}).")
+    String title;
+
+    /** One generation line of a run's metrics. */
+    record Generation(int step, double best, double mean) {}
+
+    @Override
+    public void run()
+    {
+        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("meta-step").yAxisTitle("meta-val query accuracy").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        for (Path run : runs) {
+            List<Generation> generations = generations(run);
+            String name = run.toAbsolutePath().normalize().getFileName().toString();
+            double[] steps = generations.stream().mapToDouble(Generation::step).toArray();
+            XYSeries best = chart.addSeries(name + " best", steps, generations.stream().mapToDouble(Generation::best).toArray());
+            best.setMarker(SeriesMarkers.CIRCLE);
+            XYSeries mean = chart.addSeries(name + " mean", steps, generations.stream().mapToDouble(Generation::mean).toArray());
+            mean.setMarker(SeriesMarkers.NONE);
+            mean.setLineStyle(SeriesLines.DASH_DASH);
+            mean.setLineColor(best.getLineColor());
+        }
+        try {
+            AtomicFiles.write(output, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot draw the plot: " + e.getMessage(), e);
+        }
+        parent.launcher.out().println("Plot: " + output);
+    }
+
+    /**
+     * The generation lines of a run's {@code metrics.jsonl}, in order.
+     *
+     * @throws IllegalArgumentException if the run has no metrics or no generation yet
+     */
+    static List<Generation> generations(Path run)
+    {
+        Path file = run.resolve(RunDirectory.METRICS_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("No " + RunDirectory.METRICS_FILE + " in " + run + ": not a search's run directory");
+        }
+        List<Generation> generations = new ArrayList<>();
+        try {
+            int number = 0;
+            for (String line : Files.readAllLines(file)) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = JSON.readTree(line);
+                }
+                catch (IOException e) {
+                    throw new IllegalArgumentException(file + ", line " + number + ": not JSON: " + e.getMessage(), e);
+                }
+                if ("generation".equals(node.path("type").asText())) {
+                    generations.add(new Generation(node.get("step").asInt(), node.get("bestFitness").asDouble(), node.get("meanFitness").asDouble()));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (generations.isEmpty()) {
+            throw new IllegalArgumentException(file + " has no generation yet: the population is first evaluated search.evolve-every meta-steps after warm-up");
+        }
+        return generations;
+    }
+}
