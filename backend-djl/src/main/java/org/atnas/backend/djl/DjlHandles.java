@@ -1,10 +1,12 @@
 package org.atnas.backend.djl;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import org.atnas.api.Gradient;
 import org.atnas.api.Loss;
 import org.atnas.api.Subnet;
@@ -127,6 +129,24 @@ final class DjlHandles
             this.graph = graph;
             this.supernet = worker.supernet();
             values.values().forEach(array -> array.attach(manager));
+        }
+
+        @Override
+        public Map<String, double[]> values()
+        {
+            checkOpen();
+            Map<String, double[]> copy = new LinkedHashMap<>();
+            values.forEach((name, array) -> copy.put(name, array.getDataType() == DataType.FLOAT64 ? array.toDoubleArray() : toDoubles(array.toFloatArray())));
+            return copy;
+        }
+
+        private static double[] toDoubles(float[] values)
+        {
+            double[] doubles = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                doubles[i] = values[i];
+            }
+            return doubles;
         }
 
         /** Replaces shared arrays by copies (see {@link DjlWeights#detachAliases}). */

@@ -216,6 +216,14 @@ public final class QuadraticBackend
         }
 
         @Override
+        public Map<String, double[]> values()
+        {
+            Map<String, double[]> copy = new java.util.LinkedHashMap<>();
+            values.forEach((name, array) -> copy.put(name, array.clone()));
+            return copy;
+        }
+
+        @Override
         public void close() {}
     }
 

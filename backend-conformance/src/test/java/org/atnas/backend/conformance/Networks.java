@@ -1,4 +1,4 @@
-package org.atnas.backend.djl;
+package org.atnas.backend.conformance;
 
 import java.util.List;
 import java.util.Optional;
@@ -14,15 +14,15 @@ import org.atnas.api.network.Op;
 import org.atnas.api.network.OpKind;
 
 /** Tiny networks and batches for backend tests. */
-final class Networks
+public final class Networks
 {
-    static final ImageShape INPUT = new ImageShape(1, 5, 5);
-    static final int CLASSES = 3;
+    public static final ImageShape INPUT = new ImageShape(1, 5, 5);
+    public static final int CLASSES = 3;
 
     private Networks() {}
 
     /** Stem (conv 1→4) and one cell whose only node applies {@code op} (reading 4 channels) to the stem's output; BN-ReLU head. */
-    static NetworkDescription single(Op op)
+    public static NetworkDescription single(Op op)
     {
         Op stem = new Op("stem", OpKind.CONV_BN, 1, 4, 3, 1, 1);
         Op input = new Op("cell0.input", OpKind.SKIP, 4, 4, 1, 1, 1);
@@ -32,7 +32,7 @@ final class Networks
     }
 
     /** One network per op kind (and stride where it matters), each op named after what it tests. */
-    static List<NetworkDescription> everyOpKind()
+    public static List<NetworkDescription> everyOpKind()
     {
         return List.of(
                 single(new Op("relu_conv_bn", OpKind.RELU_CONV_BN, 4, 4, 3, 1, 1)),
@@ -49,7 +49,7 @@ final class Networks
     }
 
     /** A cell with an intermediate node that has no edge: it outputs zeros, concatenated with a skip. */
-    static NetworkDescription emptyNode()
+    public static NetworkDescription emptyNode()
     {
         Op stem = new Op("stem", OpKind.CONV_BN, 1, 4, 3, 1, 1);
         Op input = new Op("cell0.input", OpKind.RELU_CONV_BN, 4, 4, 1, 1, 1);
@@ -60,7 +60,7 @@ final class Networks
     }
 
     /** A batch of {@code size} random images of {@code shape} with labels cycling through the classes. */
-    static ImageBatch batch(ImageShape shape, int size, int classes, long seed)
+    public static ImageBatch batch(ImageShape shape, int size, int classes, long seed)
     {
         SplittableRandom random = new SplittableRandom(seed);
         float[] pixels = new float[size * shape.size()];
