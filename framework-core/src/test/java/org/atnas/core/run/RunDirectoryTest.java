@@ -77,8 +77,12 @@ class RunDirectoryTest
         try (Stream<Path> files = Files.list(directory.path())) {
             assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder("config.properties", "summary.json");
         }
-        Path intoMissingFolder = directory.path().resolve("missing/file.txt");
-        assertThatThrownBy(() -> AtomicFiles.writeString(intoMissingFolder, "x"))
-                .hasMessageStartingWith("Cannot write [" + intoMissingFolder + "]: ");
+        // missing folders are created; a folder that is a file is an error naming the target
+        Path intoMissingFolder = directory.path().resolve("missing/deeper/file.txt");
+        AtomicFiles.writeString(intoMissingFolder, "x");
+        assertThat(Files.readString(intoMissingFolder)).isEqualTo("x");
+        Path underAFile = directory.path().resolve("summary.json/file.txt");
+        assertThatThrownBy(() -> AtomicFiles.writeString(underAFile, "x"))
+                .hasMessageStartingWith("Cannot write [" + underAFile + "]: ");
     }
 }
