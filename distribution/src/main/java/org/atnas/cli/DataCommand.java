@@ -149,7 +149,7 @@ final class DataCommand
     }
 
     @Command(name = "baseline", mixinStandardHelpOptions = true,
-            description = "The 1-nearest-neighbour and nearest-class-mean accuracy (pixel space) on meta-test tasks: mean and 95% confidence interval, the floor a learned method must beat.")
+            description = "The 1-nearest-neighbour and nearest-class-mean accuracy (pixel space) on meta-test tasks: mean and 95%% confidence interval, the floor a learned method must beat.")
     static final class Baseline
             implements Runnable
     {

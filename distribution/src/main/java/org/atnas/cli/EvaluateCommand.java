@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code atnas evaluate}: the few-shot protocol on meta-test tasks, from a search's meta-weights. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Evaluates a search's best architecture(s), or a given code, the few-shot way: adapt on each of N meta-test tasks",
-                "(M inner steps from the meta-trained supernet) and report the mean query accuracy with its 95% confidence interval."})
+                "(the final training: evaluate.inner-steps steps from the meta-trained supernet) and report the mean query accuracy with its 95%% confidence interval."})
 final class EvaluateCommand
         implements Runnable
 {
