@@ -1,5 +1,6 @@
 package org.atnas.cli;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,6 +32,8 @@ final class PlotCommand
         implements Runnable
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One colour per run, its best and mean in the same colour. */
+    private static final Color[] PALETTE = {new Color(0x1F77B4), new Color(0xD62728), new Color(0x2CA02C), new Color(0x9467BD), new Color(0xFF7F0E), new Color(0x8C564B)};
 
     @ParentCommand
     AtnasCommand parent;
@@ -52,16 +55,20 @@ final class PlotCommand
     {
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("meta-step").yAxisTitle("meta-val query accuracy").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        for (Path run : runs) {
+        for (int index = 0; index < runs.size(); index++) {
+            Path run = runs.get(index);
+            Color colour = PALETTE[index % PALETTE.length];
             List<Generation> generations = generations(run);
             String name = run.toAbsolutePath().normalize().getFileName().toString();
             double[] steps = generations.stream().mapToDouble(Generation::step).toArray();
             XYSeries best = chart.addSeries(name + " best", steps, generations.stream().mapToDouble(Generation::best).toArray());
             best.setMarker(SeriesMarkers.CIRCLE);
+            best.setLineColor(colour);
+            best.setMarkerColor(colour);
             XYSeries mean = chart.addSeries(name + " mean", steps, generations.stream().mapToDouble(Generation::mean).toArray());
             mean.setMarker(SeriesMarkers.NONE);
             mean.setLineStyle(SeriesLines.DASH_DASH);
-            mean.setLineColor(best.getLineColor());
+            mean.setLineColor(colour);
         }
         try {
             AtomicFiles.write(output, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));

@@ -127,6 +127,29 @@ class SearchIT
     }
 
     @Test
+    void aCheckpointOfOneBackendResumesOnTheOther()
+            throws Exception
+    {
+        Result stopped = search(with(TINY, "backend=djl"), temporary.resolve("crossed"), 3, Optional.empty());
+        assertThat(stopped.outcome()).isEqualTo(MetaSearch.Outcome.STOPPED);
+        Checkpoint checkpoint = Checkpoint.readLatest(temporary.resolve("crossed"));
+        java.util.Map<String, String> configuration = new java.util.LinkedHashMap<>(checkpoint.configuration());
+        configuration.put("backend", "nd4j");
+        configuration.keySet().removeIf(key -> key.startsWith("djl."));
+        Checkpoint onNd4j = new Checkpoint(checkpoint.step(), checkpoint.generation(), checkpoint.population(), configuration, checkpoint.components(), checkpoint.state(),
+                checkpoint.predictorPairs());
+        Result resumed = search(List.of(), temporary.resolve("crossed"), -1, Optional.of(onNd4j));
+        assertThat(resumed.outcome()).isEqualTo(MetaSearch.Outcome.FINISHED);
+        assertThat(resumed.population()).allMatch(Individual::isEvaluated);
+        assertThat(resumed.state().steps().values()).allMatch(steps -> steps <= 8);
+
+        // and atnas evaluate of the DJL run, on ND4J
+        LauncherTest.Result evaluated = LauncherTest.run(DISTRIBUTION, "evaluate", temporary.resolve("crossed").toString(), "--tasks", "4", "--set", "backend=nd4j");
+        assertThat(evaluated.status()).as(evaluated.err()).isZero();
+        assertThat(evaluated.out()).contains("4 tasks, 5 inner steps (lr 0.1)");
+    }
+
+    @Test
     void oneAndTwoWorkersGiveTheSameResult()
             throws Exception
     {

@@ -129,13 +129,28 @@ final class DjlNetwork
 
     private static NDArray avgPool(NDArray x, int kernel, int stride, int padding)
     {
-        return Pool.avgPool2d(x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding), false, false);
+        return avgPool(x, kernel, stride, padding, false);
     }
 
-    /** The 2×2 pool of a residual shortcut on odd sizes: ceil mode keeps ceil(h / 2), as the description says. */
+    /**
+     * Average pooling that does not count padded pixels or, in ceil mode, pixels past the edge
+     * (PyTorch's {@code count_include_pad = False}): DJL's avgPool2d counts them whatever its
+     * {@code countIncludePad} says, so the pooled input is divided by the pooled ones.
+     * {@code ceil}: the 2×2 pool of a residual shortcut on odd sizes keeps ceil(h / 2), as the description says.
+     */
     private static NDArray avgPool(NDArray x, int kernel, int stride, int padding, boolean ceil)
     {
-        return Pool.avgPool2d(x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding), ceil, false);
+        Shape size = new Shape(kernel, kernel);
+        Shape strides = new Shape(stride, stride);
+        Shape paddings = new Shape(padding, padding);
+        NDArray pooled = Pool.avgPool2d(x, size, strides, paddings, ceil, false);
+        boolean edges = padding > 0 || ceil && (x.getShape().get(2) % stride != 0 || x.getShape().get(3) % stride != 0);
+        if (!edges) {
+            return pooled;
+        }
+        try (NDArray ones = x.onesLike().stopGradient()) {
+            return pooled.div(Pool.avgPool2d(ones, size, strides, paddings, ceil, false));
+        }
     }
 
     /** Batch norm with the batch's statistics and a learnable scale and shift. */

@@ -1,0 +1,85 @@
+package org.atnas.backend.nd4j;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import org.atnas.api.BackendCapability;
+import org.atnas.api.MetaUpdate;
+import org.atnas.api.Supernet;
+import org.atnas.api.WeightBackend;
+import org.atnas.api.network.NetworkDescription;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The weight-sharing supernet on ND4J's SameDiff (CPU natives from Maven Central, or CUDA with
+ * the {@code cuda} build profile). First order only: the inner loop's gradients are not
+ * differentiable, so first-order MAML and Reptile run on it, second-order MAML does not.
+ */
+public final class Nd4jBackend
+        implements WeightBackend
+{
+    public static final String NAME = "nd4j";
+    private static final Logger log = LoggerFactory.getLogger(Nd4jBackend.class);
+
+    private final DataType dataType;
+
+    /**
+     * Starts ND4J.
+     *
+     * @param threads OpenMP threads per operation; 0 leaves ND4J's default (all cores)
+     * @param dataType FLOAT, or DOUBLE for gradient checks
+     * @throws IllegalStateException naming the cause when the natives do not load
+     */
+    public Nd4jBackend(int threads, DataType dataType)
+    {
+        this.dataType = requireNonNull(dataType, "dataType is null");
+        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
+            throw new IllegalArgumentException("The ND4J backend computes in FLOAT or DOUBLE, not " + dataType);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must not be negative, got " + threads);
+        }
+        long start = System.nanoTime();
+        try {
+            // oneDNN runs the convolutions (dilated depthwise ones, which it refuses, are built undilated: Nd4jNetwork)
+            Nd4j.getEnvironment().allowHelpers(true);
+            if (threads > 0) {
+                Nd4j.getEnvironment().setMaxThreads(threads);
+                Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            }
+        }
+        catch (RuntimeException | LinkageError e) {
+            throw new IllegalStateException("ND4J did not start (natives from org.nd4j:nd4j-native, classifier linux-x86_64): " + e.getMessage(), e);
+        }
+        log.debug("ND4J {} started in {} ms", Nd4j.getBackend().getClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
+    @Override
+    public Set<BackendCapability> capabilities()
+    {
+        return EnumSet.noneOf(BackendCapability.class);
+    }
+
+    @Override
+    public Supernet createSupernet(NetworkDescription supernet, MetaUpdate metaUpdate, long seed)
+    {
+        return new Nd4jSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, seed);
+    }
+
+    @Override
+    public void close()
+    {
+        // ND4J lives as long as the JVM; its arrays are freed with the supernets' and workers' objects
+    }
+}

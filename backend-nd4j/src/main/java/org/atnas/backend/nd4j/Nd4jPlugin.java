@@ -1,0 +1,47 @@
+package org.atnas.backend.nd4j;
+
+import java.util.List;
+
+import org.atnas.api.WeightBackend;
+import org.atnas.api.plugin.ApiVersion;
+import org.atnas.api.plugin.ComponentContext;
+import org.atnas.api.plugin.ComponentFactory;
+import org.atnas.api.plugin.Plugin;
+import org.atnas.api.plugin.Setting;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Offers the {@code nd4j} weight backend. */
+public final class Nd4jPlugin
+        implements Plugin
+{
+    static final Setting<Integer> THREADS = Setting.integer("nd4j.threads", 1, 0, 1024,
+            "OpenMP threads per ND4J operation; 0 for ND4J's default (one per core). One thread per worker was the fastest on small cells.");
+    static final Setting<String> PRECISION = Setting.string("nd4j.precision", "float32",
+            "float32, or float64 (slower; for gradient checks).");
+
+    @Override
+    public String apiVersion()
+    {
+        return ApiVersion.CURRENT;
+    }
+
+    @Override
+    public List<ComponentFactory<?>> components()
+    {
+        return List.of(ComponentFactory.of(WeightBackend.class, Nd4jBackend.NAME,
+                "ND4J SameDiff (CPU natives), weight-sharing supernet, first-order gradients",
+                List.of(THREADS, PRECISION),
+                this::create));
+    }
+
+    private WeightBackend create(ComponentContext context)
+    {
+        String precision = context.get(PRECISION);
+        DataType dataType = switch (precision) {
+            case "float32" -> DataType.FLOAT;
+            case "float64" -> DataType.DOUBLE;
+            default -> throw new IllegalArgumentException("Invalid value [" + precision + "] for key [" + PRECISION.key() + "]: expected float32 or float64");
+        };
+        return new Nd4jBackend(context.get(THREADS), dataType);
+    }
+}

@@ -1,0 +1,187 @@
+package org.atnas.backend.nd4j;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.atnas.api.BackendWorker;
+import org.atnas.api.Gradient;
+import org.atnas.api.MetaUpdate;
+import org.atnas.api.Supernet;
+import org.atnas.api.SupernetState;
+import org.atnas.api.network.NetworkDescription;
+import org.atnas.api.network.ParameterSpec;
+import org.atnas.backend.nd4j.Nd4jHandles.Nd4jGradient;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The supernet weights W as ND4J arrays by name, in PyTorch's layout, and Adam's state per name.
+ * Workers read W (their weights are copies); only {@link #applyMetaGradient} writes it, in place.
+ */
+final class Nd4jSupernet
+        implements Supernet
+{
+    private final NetworkDescription description;
+    private final MetaUpdate metaUpdate;
+    private final DataType dataType;
+    private final Map<String, ParameterSpec> specs = new LinkedHashMap<>();
+    private final Map<String, INDArray> parameters = new LinkedHashMap<>();
+    private final Map<String, INDArray> firstMoments = new HashMap<>();
+    private final Map<String, INDArray> secondMoments = new HashMap<>();
+    private final Map<String, Long> steps = new HashMap<>();
+
+    Nd4jSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, long seed)
+    {
+        this.description = description;
+        this.metaUpdate = metaUpdate;
+        this.dataType = dataType;
+        for (ParameterSpec spec : description.parameters()) {
+            specs.put(spec.name(), spec);
+            parameters.put(spec.name(), array(spec.initialValues(seed), spec));
+        }
+    }
+
+    DataType dataType()
+    {
+        return dataType;
+    }
+
+    /** A worker's own copy of a parameter. */
+    INDArray copyOf(String name)
+    {
+        return parameters.get(name).dup();
+    }
+
+    void checkParameter(ParameterSpec parameter)
+    {
+        ParameterSpec own = specs.get(parameter.name());
+        if (own == null) {
+            throw new IllegalArgumentException("The subnet uses parameter " + parameter.name() + ", which the supernet does not have");
+        }
+        if (!java.util.Arrays.equals(own.shape(), parameter.shape())) {
+            throw new IllegalArgumentException("The subnet uses parameter " + parameter.name() + " with shape " + java.util.Arrays.toString(parameter.shape()) + ", the supernet has "
+                    + java.util.Arrays.toString(own.shape()));
+        }
+    }
+
+    @Override
+    public NetworkDescription description()
+    {
+        return description;
+    }
+
+    @Override
+    public BackendWorker newWorker()
+    {
+        return new Nd4jWorker(this);
+    }
+
+    @Override
+    public synchronized void applyMetaGradient(List<Gradient> gradients)
+    {
+        if (gradients.isEmpty()) {
+            throw new IllegalArgumentException("The outer update needs at least one meta-gradient");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (Gradient gradient : gradients) {
+            if (!(gradient instanceof Nd4jGradient own) || own.supernet() != this) {
+                throw new IllegalArgumentException("A meta-gradient comes from another supernet or backend: " + gradient);
+            }
+            names.addAll(own.arrays().keySet());
+        }
+        double beta1 = metaUpdate.beta1();
+        double beta2 = metaUpdate.beta2();
+        for (String name : names) {
+            INDArray sum = null;
+            for (Gradient gradient : gradients) {
+                INDArray value = ((Nd4jGradient) gradient).arrays().get(name);
+                if (value != null) {
+                    sum = sum == null ? value.dup() : sum.addi(value);
+                }
+            }
+            INDArray mean = sum.divi(gradients.size());
+            INDArray weight = parameters.get(name);
+            INDArray first = firstMoments.computeIfAbsent(name, key -> Nd4j.zerosLike(weight));
+            INDArray second = secondMoments.computeIfAbsent(name, key -> Nd4j.zerosLike(weight));
+            long step = steps.merge(name, 1L, Long::sum);
+            // PyTorch's Adam: m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g²; w ← w − lr / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+            first.muli(beta1).addi(mean.mul(1 - beta1));
+            second.muli(beta2).addi(mean.mul(mean).muli(1 - beta2));
+            double correction1 = 1 - Math.pow(beta1, step);
+            double correction2 = 1 - Math.pow(beta2, step);
+            INDArray denominator = Transforms.sqrt(second, true).divi(Math.sqrt(correction2)).addi(metaUpdate.epsilon());
+            weight.subi(first.div(denominator).muli(metaUpdate.learningRate() / correction1));
+        }
+    }
+
+    @Override
+    public synchronized SupernetState state()
+    {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        parameters.forEach((name, array) -> values.put(name, floats(array)));
+        Map<String, float[]> first = new LinkedHashMap<>();
+        Map<String, float[]> second = new LinkedHashMap<>();
+        firstMoments.forEach((name, array) -> first.put(name, floats(array)));
+        secondMoments.forEach((name, array) -> second.put(name, floats(array)));
+        return new SupernetState(values, first, second, steps);
+    }
+
+    @Override
+    public synchronized void restore(SupernetState state)
+    {
+        if (!state.parameters().keySet().equals(specs.keySet())) {
+            Set<String> missing = new LinkedHashSet<>(specs.keySet());
+            missing.removeAll(state.parameters().keySet());
+            Set<String> extra = new LinkedHashSet<>(state.parameters().keySet());
+            extra.removeAll(specs.keySet());
+            throw new IllegalArgumentException("The state does not match this supernet: missing " + firstFew(missing) + ", unknown " + firstFew(extra));
+        }
+        for (Map.Entry<String, float[]> entry : state.parameters().entrySet()) {
+            ParameterSpec spec = specs.get(entry.getKey());
+            if (entry.getValue().length != spec.size()) {
+                throw new IllegalArgumentException("Parameter " + entry.getKey() + " has " + entry.getValue().length + " values in the state, the supernet " + spec.size());
+            }
+        }
+        for (String name : state.firstMoments().keySet()) {
+            if (!specs.containsKey(name)) {
+                throw new IllegalArgumentException("The state's Adam moments name parameter " + name + ", which the supernet does not have");
+            }
+        }
+        state.parameters().forEach((name, values) -> parameters.put(name, array(values, specs.get(name))));
+        firstMoments.clear();
+        secondMoments.clear();
+        state.firstMoments().forEach((name, values) -> firstMoments.put(name, array(values, specs.get(name))));
+        state.secondMoments().forEach((name, values) -> secondMoments.put(name, array(values, specs.get(name))));
+        steps.clear();
+        steps.putAll(state.steps());
+    }
+
+    private static String firstFew(Set<String> names)
+    {
+        return names.stream().limit(3).collect(Collectors.joining(", ", "[", names.size() > 3 ? ", ...]" : "]"));
+    }
+
+    private INDArray array(float[] values, ParameterSpec spec)
+    {
+        long[] shape = java.util.Arrays.stream(spec.shape()).asLongStream().toArray();
+        return Nd4j.create(values, shape, 'c').castTo(dataType);
+    }
+
+    private static float[] floats(INDArray array)
+    {
+        return array.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    @Override
+    public void close()
+    {
+        // ND4J frees arrays when they are collected; nothing is held outside the heap's reach
+    }
+}
