@@ -204,19 +204,13 @@ final class Nd4jNetwork
     }
 
     /**
-     * Average pooling that does not count padded pixels (PyTorch's {@code count_include_pad =
-     * False}): the pooled input divided by the pooled ones, so the result is right whichever
-     * divisor a kernel uses (oneDNN's counts the padding whatever the configuration asks).
+     * Average pooling that does not count padded pixels, nor in SAME mode pixels past the edge
+     * (PyTorch's {@code count_include_pad = False}; the parity test with DJL holds it to that).
      */
     private SDVariable averagePool(SDVariable x, int kernel, int stride, int padding, PaddingMode mode)
     {
-        Pooling2DConfig config = Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
-                .paddingMode(mode).divisor(Pooling2D.Divisor.INCLUDE_PADDING).isNHWC(false).build();
-        SDVariable pooled = graph.cnn().avgPooling2d(x, config);
-        if (padding == 0 && mode == PaddingMode.VALID) {
-            return pooled;
-        }
-        return pooled.div(graph.cnn().avgPooling2d(graph.onesLike(x), config));
+        return graph.cnn().avgPooling2d(x, Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
+                .paddingMode(mode).divisor(Pooling2D.Divisor.EXCLUDE_PADDING).isNHWC(false).build());
     }
 
     /**

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes files so that a reader sees the old content or the new one, never half of it. */
 public final class AtomicFiles
@@ -25,7 +27,11 @@ public final class AtomicFiles
         Path temporary = null;
         try {
             Files.createDirectories(directory);
-            temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
+            // a temporary file is private (rw-------); what it becomes is an ordinary file (rw-r--r--, less the umask)
+            FileAttribute<?>[] ordinary = directory.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"))}
+                    : new FileAttribute<?>[0];
+            temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp", ordinary);
             Files.write(temporary, content);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -81,6 +81,8 @@ class RunDirectoryTest
         Path intoMissingFolder = directory.path().resolve("missing/deeper/file.txt");
         AtomicFiles.writeString(intoMissingFolder, "x");
         assertThat(Files.readString(intoMissingFolder)).isEqualTo("x");
+        // readable by others (as the umask allows), not private like the temporary file it was
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(intoMissingFolder))).startsWith("rw-r");
         Path underAFile = directory.path().resolve("summary.json/file.txt");
         assertThatThrownBy(() -> AtomicFiles.writeString(underAFile, "x"))
                 .hasMessageStartingWith("Cannot write [" + underAFile + "]: ");
