@@ -158,24 +158,7 @@ final class DjlSupernet
     @Override
     public synchronized void restore(SupernetState state)
     {
-        if (!state.parameters().keySet().equals(specs.keySet())) {
-            Set<String> missing = new LinkedHashSet<>(specs.keySet());
-            missing.removeAll(state.parameters().keySet());
-            Set<String> extra = new LinkedHashSet<>(state.parameters().keySet());
-            extra.removeAll(specs.keySet());
-            throw new IllegalArgumentException("The state does not match this supernet: missing " + first(missing) + ", unknown " + first(extra));
-        }
-        for (Map.Entry<String, float[]> entry : state.parameters().entrySet()) {
-            ParameterSpec spec = specs.get(entry.getKey());
-            if (entry.getValue().length != spec.size()) {
-                throw new IllegalArgumentException("Parameter " + entry.getKey() + " has " + entry.getValue().length + " values in the state, the supernet " + spec.size());
-            }
-        }
-        for (String name : state.firstMoments().keySet()) {
-            if (!specs.containsKey(name)) {
-                throw new IllegalArgumentException("The state's Adam moments name parameter " + name + ", which the supernet does not have");
-            }
-        }
+        state.requireFits(specs.values());
         replace(parameters, state.parameters());
         firstMoments.values().forEach(NDArray::close);
         secondMoments.values().forEach(NDArray::close);
@@ -223,11 +206,6 @@ final class DjlSupernet
         try (NDArray converted = array.toType(DataType.FLOAT32, true)) {
             return converted.toFloatArray();
         }
-    }
-
-    private static String first(Set<String> names)
-    {
-        return names.isEmpty() ? "none" : names.size() <= 3 ? names.toString() : List.copyOf(names).subList(0, 3) + " and " + (names.size() - 3) + " more";
     }
 
     @Override

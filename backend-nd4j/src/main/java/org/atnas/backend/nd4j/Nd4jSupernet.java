@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.atnas.api.BackendWorker;
 import org.atnas.api.Gradient;
@@ -136,24 +135,7 @@ final class Nd4jSupernet
     @Override
     public synchronized void restore(SupernetState state)
     {
-        if (!state.parameters().keySet().equals(specs.keySet())) {
-            Set<String> missing = new LinkedHashSet<>(specs.keySet());
-            missing.removeAll(state.parameters().keySet());
-            Set<String> extra = new LinkedHashSet<>(state.parameters().keySet());
-            extra.removeAll(specs.keySet());
-            throw new IllegalArgumentException("The state does not match this supernet: missing " + firstFew(missing) + ", unknown " + firstFew(extra));
-        }
-        for (Map.Entry<String, float[]> entry : state.parameters().entrySet()) {
-            ParameterSpec spec = specs.get(entry.getKey());
-            if (entry.getValue().length != spec.size()) {
-                throw new IllegalArgumentException("Parameter " + entry.getKey() + " has " + entry.getValue().length + " values in the state, the supernet " + spec.size());
-            }
-        }
-        for (String name : state.firstMoments().keySet()) {
-            if (!specs.containsKey(name)) {
-                throw new IllegalArgumentException("The state's Adam moments name parameter " + name + ", which the supernet does not have");
-            }
-        }
+        state.requireFits(specs.values());
         state.parameters().forEach((name, values) -> parameters.put(name, array(values, specs.get(name))));
         firstMoments.clear();
         secondMoments.clear();
@@ -161,11 +143,6 @@ final class Nd4jSupernet
         state.secondMoments().forEach((name, values) -> secondMoments.put(name, array(values, specs.get(name))));
         steps.clear();
         steps.putAll(state.steps());
-    }
-
-    private static String firstFew(Set<String> names)
-    {
-        return names.stream().limit(3).collect(Collectors.joining(", ", "[", names.size() > 3 ? ", ...]" : "]"));
     }
 
     private INDArray array(float[] values, ParameterSpec spec)
