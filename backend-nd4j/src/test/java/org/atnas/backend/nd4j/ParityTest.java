@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 
 import ai.djl.ndarray.types.DataType;
 import org.atnas.api.ArchitectureCode;
@@ -41,11 +40,10 @@ class ParityTest
     private static final MetaUpdate ADAM = MetaUpdate.adam(0.001);
     private static final ImageShape INPUT = new ImageShape(1, 28, 28);
 
-    /** The DARTS-V2 cells, and a sampled code with every op kind of the space between them. */
-    private static List<ArchitectureCode> codes(DartsSearchSpace space)
-    {
-        return List.of(ArchitectureCode.parse("4,4,4,4,0,3,4,0,0,3,0,6,0,0,1,1,0,1,3,1,0,3,0,0,1,3,0,0"), ArchitectureCode.parse("5,7,2,0,1,6,0,3,0,7,0,0,5,0,2,7,0,4,6,1,0,5,0,0,0,3,0,3"));
-    }
+    /** The DARTS-V2 cells, and a code with every op kind of the space between its two cells. */
+    private static final List<ArchitectureCode> CODES = List.of(
+            ArchitectureCode.parse("4,4,4,4,0,3,4,0,0,3,0,6,0,0,1,1,0,1,3,1,0,3,0,0,1,3,0,0"),
+            ArchitectureCode.parse("5,7,2,0,1,6,0,3,0,7,0,0,5,0,2,7,0,4,6,1,0,5,0,0,0,3,0,3"));
 
     @Test
     void theSameWeightsGiveTheSameLogitsAndTheSameInnerStep(@TempDir Path directory)
@@ -66,7 +64,7 @@ class ParityTest
             Safetensors.read(file).tensors().forEach((name, tensor) -> read.put(name, tensor.values()));
             intoNd4j.restore(new SupernetState(read, Map.of(), Map.of(), Map.of()));
 
-            for (ArchitectureCode code : codes(space)) {
+            for (ArchitectureCode code : CODES) {
                 NetworkDescription subnet = space.describe(code, INPUT, 5);
                 float[] expected = DjlLogits.logits(subnet, read, batch);
                 float[] actual = nd4jLogits(subnet, read, batch);
