@@ -48,10 +48,9 @@ final class ExportCommand
         SearchRun run = EvaluateCommand.prepare(parent.launcher, runDirectory, checkpoint, overrides);
         List<ArchitectureExport.Exported> exported = export(run, checkpoint, top, output != null ? output : runDirectory.resolve("export"));
         PrintWriter out = parent.launcher.out();
-        List<Individual> best = EvaluateCommand.best(checkpoint, top);
         for (int i = 0; i < exported.size(); i++) {
             ArchitectureExport.Exported written = exported.get(i);
-            out.printf(Locale.ROOT, "%d. %s%n   %,d parameters, %,d multiply-adds per image; %s%n", i + 1, best.get(i).code(), written.parameters(), written.multiplyAdds(), written.folder());
+            out.printf(Locale.ROOT, "%d. %s%n   %,d parameters, %,d multiply-adds per image; %s%n", i + 1, written.code(), written.parameters(), written.multiplyAdds(), written.folder());
         }
     }
 

@@ -2,6 +2,7 @@ package org.atnas.backend.conformance;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,25 +130,21 @@ public abstract class WeightBackendConformance
             Subnet subnet = worker.compile(network);
             Map<String, double[]> analytic = gradient(worker, subnet, batch);
             assertThat(analytic.keySet()).containsExactlyInAnyOrderElementsOf(names(network));
-            SplittableRandom random = new SplittableRandom(5);
-            int probes = 0;
-            int checked = 0;
             for (ParameterSpec parameter : network.parameters()) {
                 assertThat(analytic.get(parameter.name())).as(parameter.name()).hasSize((int) parameter.size());
-                for (int probe = 0; probe < 3; probe++) {
-                    int index = random.nextInt((int) parameter.size());
-                    probes++;
-                    OptionalDerivative numeric = derivative(supernet, parameter.name(), index, () -> loss(worker, subnet, batch));
-                    if (numeric.kink()) {
-                        continue;
-                    }
-                    checked++;
-                    assertThat(analytic.get(parameter.name())[index])
-                            .as("d loss / d %s[%d]", parameter.name(), index)
-                            .isCloseTo(numeric.value(), within(1e-6 + 1e-4 * Math.abs(numeric.value())));
-                }
             }
-            assertThat(checked).as("probes away from ReLU and max-pool kinks").isGreaterThanOrEqualTo(probes * 2 / 3);
+            List<Probe> probes = probes(supernet, network, 3, 5, () -> loss(worker, subnet, batch));
+            int checked = 0;
+            for (Probe probe : probes) {
+                if (probe.kink()) {
+                    continue;
+                }
+                checked++;
+                assertThat(analytic.get(probe.name())[probe.index()])
+                        .as("d loss / d %s[%d]", probe.name(), probe.index())
+                        .isCloseTo(probe.numeric(), within(1e-6 + 1e-4 * Math.abs(probe.numeric())));
+            }
+            assertThat(checked).as("probes away from ReLU and max-pool kinks").isGreaterThanOrEqualTo(probes.size() * 2 / 3);
         }
     }
 
@@ -179,22 +176,17 @@ public abstract class WeightBackendConformance
                     Gradient meta = worker.gradient(queryLoss, adapted, false)) {
                 firstOrder = meta.values();
             }
-            SplittableRandom random = new SplittableRandom(9);
             double largestGap = 0;
             int checked = 0;
-            for (ParameterSpec parameter : network.parameters()) {
-                for (int probe = 0; probe < 2; probe++) {
-                    int index = random.nextInt((int) parameter.size());
-                    OptionalDerivative numeric = derivative(supernet, parameter.name(), index, () -> adaptedQueryLoss(worker, subnet, support, query, learningRate));
-                    if (numeric.kink()) {
-                        continue;
-                    }
-                    checked++;
-                    assertThat(secondOrder.get(parameter.name())[index])
-                            .as("d query loss(adapted) / d %s[%d]", parameter.name(), index)
-                            .isCloseTo(numeric.value(), within(1e-6 + 1e-4 * Math.abs(numeric.value())));
-                    largestGap = Math.max(largestGap, Math.abs(firstOrder.get(parameter.name())[index] - numeric.value()));
+            for (Probe probe : probes(supernet, network, 2, 9, () -> adaptedQueryLoss(worker, subnet, support, query, learningRate))) {
+                if (probe.kink()) {
+                    continue;
                 }
+                checked++;
+                assertThat(secondOrder.get(probe.name())[probe.index()])
+                        .as("d query loss(adapted) / d %s[%d]", probe.name(), probe.index())
+                        .isCloseTo(probe.numeric(), within(1e-6 + 1e-4 * Math.abs(probe.numeric())));
+                largestGap = Math.max(largestGap, Math.abs(firstOrder.get(probe.name())[probe.index()] - probe.numeric()));
             }
             assertThat(checked).isGreaterThan(20);
             // the first-order approximation really differs: the check would catch a backend that ignored createGraph
@@ -213,21 +205,33 @@ public abstract class WeightBackendConformance
         }
     }
 
-    /** A central difference, or a kink: where two step sizes disagree, the function has no derivative to compare. */
-    private record OptionalDerivative(double value, boolean kink) {}
+    /**
+     * A central difference of the function in one coordinate of a parameter, or a kink: where two
+     * step sizes disagree, the function has no derivative to compare.
+     */
+    private record Probe(String name, int index, double numeric, boolean kink) {}
+
+    /** {@code perParameter} random coordinates of every parameter, drawn with {@code seed}, each probed by central differences. */
+    private static List<Probe> probes(Supernet supernet, NetworkDescription network, int perParameter, long seed, DoubleSupplier function)
+    {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Probe> probes = new ArrayList<>();
+        for (ParameterSpec parameter : network.parameters()) {
+            for (int probe = 0; probe < perParameter; probe++) {
+                int index = random.nextInt((int) parameter.size());
+                double coarse = centralDifference(supernet, parameter.name(), index, 1e-4, function);
+                double fine = centralDifference(supernet, parameter.name(), index, 1e-5, function);
+                probes.add(new Probe(parameter.name(), index, fine, Math.abs(coarse - fine) > 1e-3 * (1 + Math.abs(fine))));
+            }
+        }
+        return probes;
+    }
 
     /**
      * The central difference of {@code function} in one coordinate of a parameter, set through
      * {@link Supernet#restore}. The state holds floats: the step is measured between the two
      * rounded values, so it is exact.
      */
-    private static OptionalDerivative derivative(Supernet supernet, String name, int index, DoubleSupplier function)
-    {
-        double coarse = centralDifference(supernet, name, index, 1e-4, function);
-        double fine = centralDifference(supernet, name, index, 1e-5, function);
-        return new OptionalDerivative(fine, Math.abs(coarse - fine) > 1e-3 * (1 + Math.abs(fine)));
-    }
-
     private static double centralDifference(Supernet supernet, String name, int index, double step, DoubleSupplier function)
     {
         SupernetState state = supernet.state();

@@ -148,7 +148,8 @@ final class DjlNetwork
         if (!edges) {
             return pooled;
         }
-        try (NDArray ones = x.onesLike().stopGradient()) {
+        // the divisor depends on the spatial size only: pool one 1x1xHxW plane of ones and let it broadcast, not a copy of the whole batch
+        try (NDArray ones = x.getManager().ones(new Shape(1, 1, x.getShape().get(2), x.getShape().get(3)), x.getDataType())) {
             return pooled.div(Pool.avgPool2d(ones, size, strides, paddings, ceil, false));
         }
     }

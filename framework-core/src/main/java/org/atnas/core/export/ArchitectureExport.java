@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -49,12 +51,13 @@ public final class ArchitectureExport
     /**
      * What was written for one architecture.
      *
+     * @param code the architecture
      * @param folder its folder
      * @param parameters trainable parameters of its network
      * @param multiplyAdds multiply-adds of one forward pass of one image
      * @param pictures the SVG pictures, one per distinct cell
      */
-    public record Exported(Path folder, long parameters, long multiplyAdds, List<Path> pictures) {}
+    public record Exported(ArchitectureCode code, Path folder, long parameters, long multiplyAdds, List<Path> pictures) {}
 
     private final SearchSpace space;
     private final ImageShape input;
@@ -117,7 +120,7 @@ public final class ArchitectureExport
             line.put("multiplyAdds", network.multiplyAdds());
             line.put("cells", cells);
             manifest.add(line);
-            exported.add(new Exported(target, network.parameterCount(), network.multiplyAdds(), pictures));
+            exported.add(new Exported(entry.code(), target, network.parameterCount(), network.multiplyAdds(), pictures));
         }
         try {
             AtomicFiles.write(folder.resolve("architectures.json"), JSON.writeValueAsBytes(manifest));
@@ -136,13 +139,11 @@ public final class ArchitectureExport
     static Map<String, Cell> distinctCells(NetworkDescription network)
     {
         Map<String, Cell> cells = new LinkedHashMap<>();
-        List<String> seen = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (Cell cell : network.cells()) {
-            String structure = cell.reduction() + " " + cell.inputOffsets() + " " + structure(cell);
-            if (seen.contains(structure)) {
+            if (!seen.add(cell.reduction() + " " + cell.inputOffsets() + " " + structure(cell))) {
                 continue;
             }
-            seen.add(structure);
             String kind = cell.reduction() ? "reduction" : "normal";
             String name = kind;
             for (int n = 2; cells.containsKey(name); n++) {

@@ -253,7 +253,7 @@ public final class MetaSearch
         listener.started(step, parameters.totalSteps());
         long cpuStart = processCpuNanos();
         while (step < parameters.totalSteps()) {
-            if (budgetSpent(cpuStart)) {
+            if (budgetUsed(cpuStart) >= 1) {
                 budgetEnded = true;
                 break;
             }
@@ -291,10 +291,7 @@ public final class MetaSearch
             line.put("seconds", (System.nanoTime() - start) / 1e9);
             metrics.append(line);
             engineNanos += System.nanoTime() - start - (computeNanos - computeBefore);
-            double progress = (double) step / parameters.totalSteps();
-            if (parameters.cpuBudgetMinutes() > 0) {
-                progress = Math.min(1, Math.max(progress, (processCpuNanos() - cpuStart) / 60e9 / parameters.cpuBudgetMinutes()));
-            }
+            double progress = Math.min(1, Math.max((double) step / parameters.totalSteps(), budgetUsed(cpuStart)));
             listener.step(new SearchListener.Step(step, parameters.totalSteps(), warmup, scores[0], scores[1], bestFitness, meanFitness, progress));
             if (step % parameters.checkpointEvery() == 0 && step < parameters.totalSteps()) {
                 listener.checkpoint(checkpoint());
@@ -313,9 +310,10 @@ public final class MetaSearch
         return budgetEnded;
     }
 
-    private boolean budgetSpent(long cpuStart)
+    /** The share of the CPU budget used since {@code cpuStart}; 0 without a budget. */
+    private double budgetUsed(long cpuStart)
     {
-        return parameters.cpuBudgetMinutes() > 0 && (processCpuNanos() - cpuStart) / 60e9 >= parameters.cpuBudgetMinutes();
+        return parameters.cpuBudgetMinutes() > 0 ? (processCpuNanos() - cpuStart) / 60e9 / parameters.cpuBudgetMinutes() : 0;
     }
 
     /** CPU time of the whole process, all threads: what a budget that should not depend on the number of workers counts. */
