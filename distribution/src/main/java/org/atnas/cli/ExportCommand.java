@@ -5,9 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
-import org.atnas.api.Individual;
 import org.atnas.core.export.ArchitectureExport;
 import org.atnas.core.search.Checkpoint;
 import org.atnas.core.search.SearchRun;
@@ -29,7 +27,7 @@ final class ExportCommand
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A search's run directory.")
     Path runDirectory;
 
-    @Option(names = "--top", defaultValue = "1", paramLabel = "N", description = "How many of the population's best to export (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top", defaultValue = "1", paramLabel = "N", description = "How many of the population's best measured architectures to export (default: ${DEFAULT-VALUE}).")
     int top;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where to write (default: RUN_DIR/export).")
@@ -45,22 +43,12 @@ final class ExportCommand
             throw new IllegalArgumentException("--top must be at least 1, got " + top);
         }
         Checkpoint checkpoint = Checkpoint.readLatest(runDirectory);
-        SearchRun run = EvaluateCommand.prepare(parent.launcher, runDirectory, checkpoint, overrides);
-        List<ArchitectureExport.Exported> exported = export(run, checkpoint, top, output != null ? output : runDirectory.resolve("export"));
+        SearchRun run = SearchRun.ofCheckpoint(parent.launcher.plugins(), runDirectory, checkpoint, overrides);
+        List<ArchitectureExport.Exported> exported = run.export(checkpoint, top, output != null ? output : runDirectory.resolve("export"));
         PrintWriter out = parent.launcher.out();
         for (int i = 0; i < exported.size(); i++) {
             ArchitectureExport.Exported written = exported.get(i);
             out.printf(Locale.ROOT, "%d. %s%n   %,d parameters, %,d multiply-adds per image; %s%n", i + 1, written.code(), written.parameters(), written.multiplyAdds(), written.folder());
         }
-    }
-
-    /** Exports the checkpoint's {@code top} best into {@code folder}. */
-    static List<ArchitectureExport.Exported> export(SearchRun run, Checkpoint checkpoint, int top, Path folder)
-    {
-        List<ArchitectureExport.Entry> entries = new ArrayList<>();
-        for (Individual individual : EvaluateCommand.best(checkpoint, top)) {
-            entries.add(new ArchitectureExport.Entry(individual.code(), individual.isEvaluated() ? Optional.of(individual.requireFitness()) : Optional.empty()));
-        }
-        return new ArchitectureExport(run.components().space(), run.components().training().shape(), run.components().training().ways()).write(folder, entries);
     }
 }

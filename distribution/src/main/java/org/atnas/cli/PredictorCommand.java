@@ -3,9 +3,7 @@ package org.atnas.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -15,9 +13,9 @@ import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
 import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
+import org.atnas.core.bench.FitnessTables;
 import org.atnas.core.bench.PredictorBenchmark;
 import org.atnas.core.bench.Statistics;
-import org.atnas.core.plugin.PluginRegistry;
 import org.atnas.core.run.AtomicFiles;
 import org.atnas.core.run.RunDirectory;
 import org.knowm.xchart.BitmapEncoder;
@@ -63,30 +61,11 @@ final class PredictorCommand
     public void run()
     {
         Launcher launcher = parent.parent.launcher;
-        Map<String, String> fixed = table.settings();
+        Map<String, String> fixed = FitnessTables.nasBench201(table.table);
         Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE));
         SearchSpace space = atnas.instance(SearchSpace.class);
-        FitnessTable fitness = TableOptions.of(space);
-        PluginRegistry registry = atnas.registry();
-        List<String> names = predictors != null ? predictors : new ArrayList<>(registry.components(ServiceType.PREDICTOR).keySet());
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("No predictor plugin is installed");
-        }
-        Map<String, Supplier<Predictor>> suppliers = new LinkedHashMap<>();
-        for (String name : names) {
-            String encodingKey = name + ".encoding";
-            boolean hasEncoding = registry.find(ServiceType.PREDICTOR, name).map(component -> component.factory().settings().stream().anyMatch(setting -> setting.key().equals(encodingKey))).orElse(false);
-            for (String encoding : hasEncoding ? encodings : List.of("")) {
-                Map<String, String> selection = new LinkedHashMap<>(fixed);
-                selection.put(ServiceType.PREDICTOR.key(), name);
-                if (hasEncoding) {
-                    selection.put(encodingKey, encoding);
-                }
-                Atnas selected = Atnas.start(launcher.plugins(), config.load(launcher, selection, "bench predictor"), EnumSet.of(ServiceType.PREDICTOR));
-                String label = hasEncoding ? name + " (" + encoding + ")" : name;
-                suppliers.put(label, () -> selected.components().create(ServiceType.PREDICTOR, Predictor.class).orElseThrow());
-            }
-        }
+        FitnessTable fitness = FitnessTables.of(space);
+        Map<String, Supplier<Predictor>> suppliers = PredictorBenchmark.variants(launcher.plugins(), config.load(launcher, fixed, "--table"), predictors != null ? predictors : List.of(), encodings);
         PredictorBenchmark.Settings settings = new PredictorBenchmark.Settings(sizes, test, seeds);
         launcher.err().printf("%d predictors x %d sizes x %d seeds on %s ...%n", suppliers.size(), sizes.size(), seeds, table.table);
         launcher.err().flush();

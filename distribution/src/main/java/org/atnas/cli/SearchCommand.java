@@ -3,14 +3,10 @@ package org.atnas.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -18,16 +14,14 @@ import java.util.stream.Collectors;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Individual;
 import org.atnas.api.InnerLoop;
-import org.atnas.api.SearchSpace;
 import org.atnas.core.Atnas;
-import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
-import org.atnas.core.run.MetricsLog;
-import org.atnas.core.run.RunDirectory;
 import org.atnas.core.export.ArchitectureExport;
+import org.atnas.core.run.RunDirectory;
 import org.atnas.core.search.Checkpoint;
 import org.atnas.core.search.MetaSearch;
 import org.atnas.core.search.MetaTest;
+import org.atnas.core.search.SearchEngine;
 import org.atnas.core.search.SearchRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,21 +36,19 @@ import picocli.CommandLine.ParentCommand;
 final class SearchCommand
         implements Runnable
 {
-    static final Set<ServiceType> SERVICES = EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND, ServiceType.META_OPTIMIZER, ServiceType.EVOLVER, ServiceType.PREDICTOR);
-
     @ParentCommand
     AtnasCommand parent;
 
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continues an interrupted search from its latest checkpoint, with the configuration it was started with.")
     Path resume;
 
-    @Option(names = "--evaluate", description = "When the search finishes, evaluates the best architecture on meta-test tasks, as atnas evaluate does.")
+    @Option(names = "--evaluate", description = "When the search finishes, evaluates the best measured architecture on meta-test tasks, as atnas evaluate does.")
     boolean evaluate;
 
     @Option(names = "--tasks", defaultValue = "600", paramLabel = "N", description = "Meta-test tasks of --evaluate (default: ${DEFAULT-VALUE}).")
     int tasks;
 
-    @Option(names = "--export", description = "When the search finishes, exports the best architecture with its cell pictures, as atnas export does.")
+    @Option(names = "--export", description = "When the search finishes, exports the best measured architecture with its cell pictures, as atnas export does.")
     boolean export;
 
     @Mixin
@@ -66,50 +58,52 @@ final class SearchCommand
     public void run()
     {
         Launcher launcher = parent.launcher;
-        Optional<Checkpoint> checkpoint = Optional.empty();
-        Atnas atnas;
         if (tasks < 2) {
             throw new IllegalArgumentException("--tasks must be at least 2, got " + tasks);
         }
+        Optional<Checkpoint> checkpoint = Optional.empty();
+        Atnas atnas;
         if (resume != null) {
             if (config.file != null || !config.overrides.isEmpty()) {
                 throw new IllegalArgumentException("--resume continues a run with the configuration it was started with; --config and --set cannot be used with it");
             }
             checkpoint = Optional.of(Checkpoint.readLatest(resume));
-            atnas = Atnas.start(launcher.plugins(), Configuration.empty().with(checkpoint.get().configuration(), "checkpoint of " + resume), SERVICES);
+            atnas = Atnas.start(launcher.plugins(), Configuration.empty().with(checkpoint.get().configuration(), "checkpoint of " + resume), SearchRun.SERVICES);
         }
         else {
-            atnas = Atnas.start(launcher.plugins(), config.load(launcher, Map.of(), "--set"), SERVICES);
+            atnas = Atnas.start(launcher.plugins(), config.load(launcher, Map.of(), "--set"), SearchRun.SERVICES);
         }
         SearchRun run = SearchRun.prepare(atnas);
         RunDirectory directory = resume != null ? RunDirectory.open(resume) : run.createRunDirectory(Clock.systemDefaultZone());
         PrintWriter err = launcher.err();
         err.println("Run directory: " + directory.path());
         MetaSearch.Outcome outcome;
-        MetaSearch search = new MetaSearch(run.parameters(), run.components(), directory.path(), checkpoint);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C: let the current meta-step finish and the checkpoint be written before the JVM exits
-            search.requestStop();
+        try (SearchEngine engine = run.engine(directory.path(), checkpoint)) {
+            MetaSearch search = engine.search();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                // Ctrl-C: let the current meta-step finish and the checkpoint be written before the JVM exits
+                search.requestStop();
+                try {
+                    finished.await(10, TimeUnit.MINUTES);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "atnas-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
             try {
-                finished.await(10, TimeUnit.MINUTES);
+                outcome = search.run(new ProgressBar(err, System.console() != null));
+                summarize(launcher.out(), run, directory, search, outcome);
             }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "atnas-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (search; MetricsLog metrics = directory.metrics()) {
-            outcome = search.run(metrics, new ProgressBar(err, System.console() != null));
-            summarize(launcher, run, directory, search, outcome);
-        }
-        finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (IllegalStateException e) {
-                // the JVM is already shutting down: the hook is running and waits for the latch above
+            finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+                catch (IllegalStateException e) {
+                    // the JVM is already shutting down: the hook is running and waits for the latch above
+                }
             }
         }
         if (outcome == MetaSearch.Outcome.FINISHED && (evaluate || export)) {
@@ -122,25 +116,24 @@ final class SearchCommand
     private void conclude(Launcher launcher, SearchRun run, Path directory)
     {
         Checkpoint checkpoint = Checkpoint.readLatest(directory);
-        ArchitectureCode best = EvaluateCommand.best(checkpoint, 1).get(0).code();
+        ArchitectureCode best = checkpoint.best(1).get(0).code();
         PrintWriter out = launcher.out();
-        Optional<MetaTest.Result> result = Optional.empty();
-        Path evaluation = null;
+        Optional<SearchRun.Evaluation> evaluation = Optional.empty();
         if (evaluate) {
-            InnerLoop finalTraining = run.finalTraining();
-            launcher.err().printf(Locale.ROOT, "Evaluating the best architecture on %d meta-test tasks (%d inner steps, lr %s) ...%n", tasks, finalTraining.steps(), finalTraining.learningRate());
+            InnerLoop adaptation = run.testAdaptation();
+            launcher.err().printf(Locale.ROOT, "Evaluating the best architecture on %d meta-test tasks (%d inner steps, lr %s) ...%n", tasks, adaptation.steps(), adaptation.learningRate());
             launcher.err().flush();
-            result = Optional.of(MetaTest.evaluate(run, directory, checkpoint, List.of(best), tasks, finalTraining).get(0));
-            evaluation = EvaluateCommand.write(directory, List.of(result.get()));
+            evaluation = Optional.of(run.evaluate(directory, checkpoint, List.of(best), tasks, adaptation, Clock.systemDefaultZone()));
         }
-        List<ArchitectureExport.Exported> exported = export ? ExportCommand.export(run, checkpoint, 1, directory.resolve("export")) : List.of();
+        List<ArchitectureExport.Exported> exported = export ? run.export(checkpoint, 1, directory.resolve("export")) : List.of();
         out.println();
         out.println("Summary");
-        out.println("  best architecture:  " + best);
-        out.println("  genotype:           " + run.components().space().toNotation(best));
-        if (result.isPresent()) {
-            out.printf(Locale.ROOT, "  meta-test accuracy: %.2f%% ± %.2f (95%% CI, %d %d-way %d-shot tasks; %s)%n", 100 * result.get().meanAccuracy(), 100 * result.get().confidence95(), tasks,
-                    run.metaTest().ways(), run.metaTest().shots(), evaluation);
+        out.println("  best architecture:  " + best + " (measured)");
+        out.println("  genotype:           " + run.space().toNotation(best));
+        for (SearchRun.Evaluation written : evaluation.stream().toList()) {
+            MetaTest.Result result = written.results().get(0);
+            out.printf(Locale.ROOT, "  meta-test accuracy: %.2f%% ± %.2f (95%% CI, %d %d-way %d-shot tasks; %s)%n", 100 * result.meanAccuracy(), 100 * result.confidence95(), tasks,
+                    run.data().classes(), run.data().training().shots(), written.file());
         }
         for (ArchitectureExport.Exported written : exported) {
             out.printf(Locale.ROOT, "  size:               %,d parameters, %,d multiply-adds per image%n", written.parameters(), written.multiplyAdds());
@@ -149,36 +142,25 @@ final class SearchCommand
         out.println("  run directory:      " + directory);
     }
 
-    private static void summarize(Launcher launcher, SearchRun run, RunDirectory directory, MetaSearch search, MetaSearch.Outcome outcome)
+    private static void summarize(PrintWriter out, SearchRun run, RunDirectory directory, MetaSearch search, MetaSearch.Outcome outcome)
     {
-        PrintWriter out = launcher.out();
-        SearchSpace space = run.components().space();
         if (outcome == MetaSearch.Outcome.STOPPED) {
             out.println("Stopped; checkpoint " + search.lastCheckpoint().map(Path::toString).orElse("(none)"));
             out.println("Continue with: atnas search --resume " + directory.path());
             return;
         }
         List<Individual> ranked = search.population().ranked();
-        List<Map<String, Object>> population = new ArrayList<>();
-        for (int rank = 0; rank < ranked.size(); rank++) {
+        List<Individual> measured = search.population().rankedMeasured();
+        String ending = search.endedByBudget() ? String.format(Locale.ROOT, " (search.cpu-budget of %s CPU minutes spent)", run.plan().schedule().cpuBudgetMinutes()) : "";
+        out.printf(Locale.ROOT, "Search finished (%s): %d meta-steps%s, population of %d (%d measured, %d predicted); engine overhead %.1f%% of the meta-steps' time%n%n",
+                run.plan().method().key(), search.step(), ending, ranked.size(), measured.size(), ranked.size() - measured.size(), 100 * search.engineOverhead());
+        out.println("Best architectures (fitness = mean meta-val query accuracy after " + run.plan().metaStep().innerLoop().steps() + " inner steps; predicted = a predictor's estimate):");
+        for (int rank = 0; rank < Math.min(5, ranked.size()); rank++) {
             Individual individual = ranked.get(rank);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("rank", rank + 1);
-            entry.put("code", individual.code().format());
-            entry.put("fitness", individual.requireFitness());
-            entry.put("genotype", space.toNotation(individual.code()));
-            population.add(entry);
-        }
-        directory.writeJson("population.json", population);
-        String ending = search.endedByBudget() ? String.format(Locale.ROOT, " (search.cpu-budget of %s CPU minutes spent)", run.parameters().cpuBudgetMinutes()) : "";
-        out.printf(Locale.ROOT, "Search finished (%s): %d meta-steps%s, population of %d; engine overhead %.1f%% of the run's time%n%n", run.parameters().method().key(), search.step(), ending,
-                ranked.size(), 100 * search.engineOverhead());
-        out.println("Best architectures (fitness = mean meta-val query accuracy after " + run.parameters().innerLoop().steps() + " inner steps):");
-        for (Map<String, Object> entry : population.subList(0, Math.min(5, population.size()))) {
-            out.printf(Locale.ROOT, "%2d. %.4f  %s%n", (Integer) entry.get("rank"), (Double) entry.get("fitness"), entry.get("code"));
+            out.printf(Locale.ROOT, "%2d. %.4f  %s%s%n", rank + 1, individual.requireFitness(), individual.code(), individual.isMeasured() ? "" : "  (predicted)");
         }
         out.println();
-        out.println("Best genotype: " + population.get(0).get("genotype"));
+        out.println("Best measured genotype: " + run.space().toNotation(measured.get(0).code()));
         out.println("Run directory: " + directory.path() + " (population.json, metrics.jsonl, checkpoints/)");
         out.println("Evaluate with: atnas evaluate " + directory.path());
     }

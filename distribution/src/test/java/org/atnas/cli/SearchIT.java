@@ -14,10 +14,9 @@ import org.atnas.core.Atnas;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.plugin.InstalledPlugin;
 import org.atnas.core.plugin.PluginLoader;
-import org.atnas.core.run.MetricsLog;
-import org.atnas.core.run.RunDirectory;
 import org.atnas.core.search.Checkpoint;
 import org.atnas.core.search.MetaSearch;
+import org.atnas.core.search.SearchEngine;
 import org.atnas.core.search.SearchListener;
 import org.atnas.core.search.SearchRun;
 import org.junit.jupiter.api.Test;
@@ -50,11 +49,12 @@ class SearchIT
             throws Exception
     {
         Atnas atnas = Atnas.start(plugins(), resume.map(checkpoint -> Configuration.empty().with(checkpoint.configuration(), "checkpoint")).orElse(Configuration.load(Optional.empty(), settings)),
-                SearchCommand.SERVICES);
+                SearchRun.SERVICES);
         SearchRun run = SearchRun.prepare(atnas);
         Files.createDirectories(directory);
-        try (MetaSearch search = new MetaSearch(run.parameters(), run.components(), directory, resume); MetricsLog metrics = RunDirectory.open(directory).metrics()) {
-            MetaSearch.Outcome outcome = search.run(metrics, new SearchListener()
+        try (SearchEngine engine = run.engine(directory, resume)) {
+            MetaSearch search = engine.search();
+            MetaSearch.Outcome outcome = search.run(new SearchListener()
             {
                 @Override
                 public void started(int startStep, int totalSteps) {}
@@ -153,8 +153,9 @@ class SearchIT
     void oneAndTwoWorkersGiveTheSameResult()
             throws Exception
     {
-        Result one = search(with(TINY, "search.workers=1"), temporary.resolve("one"), -1, Optional.empty());
-        Result two = search(with(TINY, "search.workers=2"), temporary.resolve("two"), -1, Optional.empty());
+        // with the step's tasks shared out among the workers; by default (Eq. 7) each worker draws its own B_task tasks
+        Result one = search(with(TINY, "search.workers=1", "search.task-batch-scope=step"), temporary.resolve("one"), -1, Optional.empty());
+        Result two = search(with(TINY, "search.workers=2", "search.task-batch-scope=step"), temporary.resolve("two"), -1, Optional.empty());
         assertThat(two.population()).extracting(Individual::code).isEqualTo(one.population().stream().map(Individual::code).toList());
         for (int i = 0; i < one.population().size(); i++) {
             assertThat(two.population().get(i).requireFitness()).isCloseTo(one.population().get(i).requireFitness(), within(1e-6));
@@ -213,7 +214,7 @@ class SearchIT
         Path run = runs.resolve("quick");
         String best = new ObjectMapper().readTree(run.resolve("population.json").toFile()).get(0).get("code").asText();
         assertThat(result.out()).contains("Search finished (atnas): 8 meta-steps, population of 4",
-                "Summary\n  best architecture:  " + best + "\n",
+                "Summary\n  best architecture:  " + best + " (measured)\n",
                 "(95% CI, 10 5-way 1-shot tasks; " + run.resolve("evaluation-"),
                 "  pictures:           " + run.resolve("export/architecture-1/normal.svg") + ", " + run.resolve("export/architecture-1/reduction.svg") + " (and .png)\n",
                 "  run directory:      " + run + "\n");
@@ -278,7 +279,7 @@ class SearchIT
 
         LauncherTest.Result invalid = LauncherTest.run(DISTRIBUTION, "evaluate", run.toString(), "--code", "4,4,4,4,0,3,4,0,0,3,0,6,0,0,1,0,0,1,3,1,0,3,0,0,1,3,0,0");
         assertThat(invalid).isEqualTo(new LauncherTest.Result(1, "",
-                "error: Invalid DARTS code: cell 1, node 0 (edges 0-1) has 1 non-zero incoming edges [0], expected exactly 2\n"));
+                "error: --code: Invalid DARTS code: cell 1, node 0 (edges 0-1) has 1 non-zero incoming edges [0], expected exactly 2\n"));
 
         Files.delete(run.resolve("checkpoints/step-0000008/adam.safetensors"));
         LauncherTest.Result incomplete = LauncherTest.run(DISTRIBUTION, "search", "--resume", run.toString());

@@ -7,6 +7,12 @@ import java.util.random.RandomGenerator;
  * through a space's {@link Gene}s only, so one evolver serves every {@link SearchSpace}.
  *
  * <p>Implementations are thread-safe; all randomness comes from the {@code random} argument.
+ *
+ * <p>The space an evolver is given may be narrower than its genes suggest: the engine constrains
+ * it (for example by multiply-adds, {@code search.max-multiply-adds}), and then {@link
+ * SearchSpace#isValid} refuses some codes that gene swaps produce, while {@link SearchSpace#sample}
+ * only returns accepted ones. An evolver checks its offspring with {@code isValid} and draws again
+ * when one is refused.
  */
 public interface Evolver
 {

@@ -24,7 +24,7 @@ public interface MetaOptimizer
      * weights and returns the pair's meta-gradient. Must not change W and must close every handle it
      * made except the returned gradient.
      *
-     * @throws ArithmeticException if a loss is NaN or infinite; the message names the step
+     * @throws NonFiniteLossException if a loss is NaN or infinite; the message names the step
      */
     MetaGradient metaGradient(BackendWorker worker, Subnet subnet, Task task, InnerLoop innerLoop);
 
@@ -49,7 +49,7 @@ public interface MetaOptimizer
      * intermediate handle is closed (with {@code createGraph} their graph stays reachable from the
      * result, so the caller can differentiate through the steps).
      *
-     * @throws ArithmeticException if a support loss is NaN or infinite
+     * @throws NonFiniteLossException if a support loss is NaN or infinite
      */
     static Weights innerLoop(BackendWorker worker, Subnet subnet, Weights start, Task task, InnerLoop innerLoop, boolean createGraph)
     {
@@ -80,12 +80,12 @@ public interface MetaOptimizer
     /**
      * Fails the pair when a loss is not a finite number, naming the set, the inner step and the task seed.
      *
-     * @throws ArithmeticException if the loss is NaN or infinite
+     * @throws NonFiniteLossException if the loss is NaN or infinite
      */
     static void requireFinite(Loss loss, String set, int step, Task task)
     {
         if (!Double.isFinite(loss.value())) {
-            throw new ArithmeticException("The " + set + " loss is " + loss.value() + " at inner step " + step + " of the task with seed " + task.seed());
+            throw new NonFiniteLossException("The " + set + " loss is " + loss.value() + " at inner step " + step + " of the task with seed " + task.seed());
         }
     }
 }

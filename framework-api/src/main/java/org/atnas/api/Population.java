@@ -74,6 +74,34 @@ public final class Population
         return ranked().get(0);
     }
 
+    /**
+     * The individuals with measured fitness, best first: what a search may report, export or
+     * evaluate (a predicted fitness is a guess).
+     *
+     * @since API 1.1
+     */
+    public List<Individual> rankedMeasured()
+    {
+        List<Individual> measured = new ArrayList<>(individuals.stream().filter(Individual::isMeasured).toList());
+        measured.sort(BEST_FIRST);
+        return List.copyOf(measured);
+    }
+
+    /**
+     * The measured individual with the highest fitness (the first of them on a tie).
+     *
+     * @throws IllegalStateException if no individual has measured fitness
+     * @since API 1.1
+     */
+    public Individual bestMeasured()
+    {
+        List<Individual> measured = rankedMeasured();
+        if (measured.isEmpty()) {
+            throw new IllegalStateException("No individual of the population has measured fitness");
+        }
+        return measured.get(0);
+    }
+
     @Override
     public boolean equals(Object other)
     {

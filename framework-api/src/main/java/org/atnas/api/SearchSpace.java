@@ -1,6 +1,7 @@
 package org.atnas.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -90,6 +91,18 @@ public interface SearchSpace
      * op with equal weights).
      */
     NetworkDescription describeSupernet(ImageShape input, int classes);
+
+    /**
+     * Well-known architectures of this space by name, for example {@code darts-v2}: what a user may
+     * give instead of a code wherever one is asked for (a fixed baseline, a benchmark). Names are
+     * lower case words with dashes; every code is valid in this space as configured.
+     *
+     * @since API 1.1
+     */
+    default Map<String, ArchitectureCode> namedArchitectures()
+    {
+        return Map.of();
+    }
 
     /**
      * The measured fitness of this space's architectures, if the space comes with a tabular

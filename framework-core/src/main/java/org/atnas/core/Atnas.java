@@ -5,7 +5,6 @@ import java.util.Set;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.config.ResolvedConfiguration;
@@ -42,7 +41,7 @@ public final class Atnas
     {
         PluginRegistry registry = new PluginRegistry(requireNonNull(plugins, "plugins is null"));
         ResolvedConfiguration resolved = ResolvedConfiguration.resolve(configuration, registry, services);
-        Injector injector = Guice.createInjector(Stage.PRODUCTION, new AtnasModule(registry, resolved));
+        Injector injector = Guice.createInjector(Stage.DEVELOPMENT, new AtnasModule(registry, resolved));
         return new Atnas(registry, resolved, injector);
     }
 
@@ -68,15 +67,12 @@ public final class Atnas
      */
     public <T> T instance(Class<T> type)
     {
-        try {
-            return injector.getInstance(type);
-        }
-        catch (ProvisionException e) {
-            // Guice wraps what a provider throws; callers want the engine's own exception
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return Injection.instance(injector, type);
+    }
+
+    /** The injector of the selected components, the parent of an engine's ({@link org.atnas.core.search.SearchEngine}). */
+    public Injector injector()
+    {
+        return injector;
     }
 }

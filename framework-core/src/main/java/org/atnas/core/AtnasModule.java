@@ -1,30 +1,23 @@
 package org.atnas.core;
 
-import java.util.EnumMap;
-import java.util.Map;
-
 import com.google.inject.AbstractModule;
-import com.google.inject.Injector;
-import com.google.inject.Key;
 import com.google.inject.Provides;
-import com.google.inject.Singleton;
-import com.google.inject.TypeLiteral;
-import com.google.inject.multibindings.MapBinder;
-import com.google.inject.util.Types;
 import org.atnas.api.Evolver;
 import org.atnas.api.MetaOptimizer;
+import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
 import org.atnas.api.WeightBackend;
-import org.atnas.api.plugin.ComponentFactory;
 import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.plugin.PluginRegistry;
-import org.atnas.core.plugin.RegisteredComponent;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Guice wiring: one map binding (name to factory) per service type, filled from the installed
- * plugins, and the selected component of each service as a binding of its interface.
+ * Guice wiring of the selected components: each service interface is bound to the component the
+ * configuration selects (made once, on first use, by its plugin's factory behind its class loader:
+ * {@link Components} keeps it, so a command that does not use a service never starts it), the
+ * predictor to a maker of new instances. The engine's parts ({@link org.atnas.core.search.SearchModule})
+ * are injected with these.
  */
 public final class AtnasModule
         extends AbstractModule
@@ -43,23 +36,7 @@ public final class AtnasModule
     {
         bind(PluginRegistry.class).toInstance(registry);
         bind(ResolvedConfiguration.class).toInstance(configuration);
-        for (ServiceType service : ServiceType.values()) {
-            MapBinder<String, ComponentFactory<?>> factories = MapBinder.newMapBinder(binder(), TypeLiteral.get(String.class), factoryType(service));
-            for (RegisteredComponent component : registry.components(service).values()) {
-                factories.addBinding(component.name()).toInstance(component.factory());
-            }
-        }
-    }
-
-    @Provides
-    @Singleton
-    Components components(Injector injector)
-    {
-        Map<ServiceType, Map<String, ComponentFactory<?>>> factories = new EnumMap<>(ServiceType.class);
-        for (ServiceType service : ServiceType.values()) {
-            factories.put(service, injector.getInstance(mapKey(service)));
-        }
-        return new Components(configuration, factories);
+        bind(Components.class).toInstance(new Components(configuration));
     }
 
     @Provides
@@ -86,16 +63,9 @@ public final class AtnasModule
         return components.get(ServiceType.EVOLVER, Evolver.class);
     }
 
-    /** {@code ComponentFactory<S>} for the service interface S: each service gets a map of its own type. */
-    @SuppressWarnings("unchecked")
-    private static TypeLiteral<ComponentFactory<?>> factoryType(ServiceType service)
+    @Provides
+    Predictors predictors(Components components)
     {
-        return (TypeLiteral<ComponentFactory<?>>) TypeLiteral.get(Types.newParameterizedType(ComponentFactory.class, service.type()));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Key<Map<String, ComponentFactory<?>>> mapKey(ServiceType service)
-    {
-        return (Key<Map<String, ComponentFactory<?>>>) Key.get(Types.mapOf(String.class, factoryType(service).getType()));
+        return () -> components.create(ServiceType.PREDICTOR, Predictor.class);
     }
 }

@@ -19,13 +19,11 @@ import static java.util.Objects.requireNonNull;
 public final class Components
 {
     private final ResolvedConfiguration configuration;
-    private final Map<ServiceType, Map<String, ComponentFactory<?>>> factories;
     private final Map<ServiceType, Object> created = new EnumMap<>(ServiceType.class);
 
-    public Components(ResolvedConfiguration configuration, Map<ServiceType, Map<String, ComponentFactory<?>>> factories)
+    public Components(ResolvedConfiguration configuration)
     {
         this.configuration = requireNonNull(configuration, "configuration is null");
-        this.factories = Map.copyOf(requireNonNull(factories, "factories is null"));
     }
 
     /**
@@ -58,11 +56,7 @@ public final class Components
             return Optional.empty();
         }
         RegisteredComponent component = selected.get();
-        // the factory comes from the Guice map binding: the single place components are registered
-        ComponentFactory<?> factory = factories.get(service).get(component.name());
-        if (factory == null) {
-            throw new IllegalStateException(service.label() + " [" + component.name() + "] is not bound");
-        }
+        ComponentFactory<?> factory = component.factory();
         ClassLoader loader = component.plugin().classLoader();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

@@ -24,8 +24,10 @@ import static java.util.Objects.requireNonNull;
  * probability p_c; a mutant is a copy of a parent whose genes are each re-drawn with probability
  * p_m. Both keep codes valid by the {@link SearchSpace} gene contract.
  *
- * <p>Offspring that repeat a code already in the next population are drawn again (a few times),
- * since a duplicate wastes an evaluation; random codes fill what is left.
+ * <p>Offspring that repeat a code already in the next population, or that the space does not accept
+ * (a space the engine constrains, for example by multiply-adds, can refuse what the gene contract
+ * alone would allow), are drawn again (a few times), since a duplicate wastes an evaluation;
+ * random codes fill what is left.
  */
 public final class GeneticEvolver
         implements Evolver
@@ -69,7 +71,7 @@ public final class GeneticEvolver
         int size = ranked.size();
         int parentCount = Math.min(size, Math.max(1, (int) Math.round(size * parentFraction)));
         List<Individual> parents = ranked.subList(0, parentCount);
-        Offspring next = new Offspring(size, parents);
+        Offspring next = new Offspring(size, parents, space);
         for (int i = 0; i < parentCount; i++) {
             next.add(() -> crossover(pick(parents, random), pick(parents, random), space, random));
         }
@@ -94,7 +96,7 @@ public final class GeneticEvolver
         int size = ranked.size() / 2;
         int quarter = size / 4;
         List<Individual> parents = ranked.subList(0, (size + 3) / 4);
-        Offspring next = new Offspring(size, parents);
+        Offspring next = new Offspring(size, parents, space);
         for (int i = 0; i < quarter; i++) {
             next.add(() -> crossover(pick(parents, random), pick(parents, random), space, random));
         }
@@ -161,20 +163,23 @@ public final class GeneticEvolver
         private final int size;
         private final List<Individual> members;
         private final Set<ArchitectureCode> codes = new HashSet<>();
+        private final SearchSpace space;
 
-        Offspring(int size, List<Individual> parents)
+        Offspring(int size, List<Individual> parents, SearchSpace space)
         {
             this.size = size;
+            this.space = space;
             this.members = new ArrayList<>(parents);
             parents.forEach(parent -> codes.add(parent.code()));
         }
 
-        /** Adds one offspring from {@code source}, drawing again while it repeats a member; nothing if every draw repeats. */
+        /** Adds one offspring from {@code source}, drawing again while it repeats a member or the space refuses it; nothing if every draw does. */
         void add(Supplier<ArchitectureCode> source)
         {
             for (int attempt = 0; attempt < ATTEMPTS && members.size() < size; attempt++) {
                 ArchitectureCode code = source.get();
-                if (codes.add(code)) {
+                if (!codes.contains(code) && space.isValid(code)) {
+                    codes.add(code);
                     members.add(Individual.unevaluated(code));
                     return;
                 }

@@ -18,9 +18,14 @@ import org.atnas.api.Evolver;
 import org.atnas.api.FitnessTable;
 import org.atnas.api.Individual;
 import org.atnas.api.Population;
+import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
+import org.atnas.core.Atnas;
+import org.atnas.core.ServiceType;
+import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.run.MetricsLog;
 import org.atnas.core.search.PredictorScreen;
+import org.atnas.core.search.SearchSettings;
 
 import static java.util.Objects.requireNonNull;
 
@@ -83,11 +88,60 @@ public final class EvolverBenchmark
      */
     public record Result(String metric, int tableSize, double tableBest, Settings settings, MethodResult evolver, MethodResult random) {}
 
+    /**
+     * What {@code summary.json} holds: the settings and, per method, the best accuracy of each run.
+     *
+     * @param methods by method name ({@code random}, {@code evolver:ga}, ...)
+     */
+    public record Summary(String metric, double tableBest, int budget, int runs, int population, long seed, Map<String, MethodSummary> methods) {}
+
+    /** One method's best accuracy per run after the budget, and their mean and standard deviation. */
+    public record MethodSummary(double[] bestPerRun, double meanBest, double stdBest) {}
+
     private final SearchSpace space;
     private final FitnessTable table;
     private final Evolver evolver;
     private final Optional<Supplier<PredictorScreen>> screens;
     private final String method;
+
+    /**
+     * The benchmark of the engine's evolver, screened by its predictor when one is selected
+     * ({@code predictor.min-pairs}, {@code predictor.evaluate-fraction}).
+     */
+    public static EvolverBenchmark of(Atnas atnas)
+    {
+        SearchSpace space = atnas.instance(SearchSpace.class);
+        Evolver evolver = atnas.instance(Evolver.class);
+        ResolvedConfiguration configuration = atnas.configuration();
+        Optional<Supplier<PredictorScreen>> screens = configuration.selected(ServiceType.PREDICTOR).map(component -> () -> new PredictorScreen(
+                () -> atnas.components().create(ServiceType.PREDICTOR, Predictor.class).orElseThrow(), space,
+                configuration.get(SearchSettings.PREDICTOR_PAIRS), configuration.get(SearchSettings.PREDICTOR_FRACTION)));
+        String method = evolver.name() + configuration.selected(ServiceType.PREDICTOR).map(component -> "+" + component.name()).orElse("");
+        return new EvolverBenchmark(space, FitnessTables.of(space), evolver, screens, method);
+    }
+
+    /** The summary of a result, for {@code summary.json}. */
+    public static Summary summary(Result result)
+    {
+        Map<String, MethodSummary> methods = new LinkedHashMap<>();
+        for (MethodResult method : List.of(result.evolver(), result.random())) {
+            double[] best = method.bestAfter(result.settings().budget());
+            methods.put(method.method().equals("random") ? "random" : "evolver:" + method.method(), new MethodSummary(best, Statistics.mean(best), Statistics.standardDeviation(best)));
+        }
+        return new Summary(result.metric(), result.tableBest(), result.settings().budget(), result.settings().runs(), result.settings().population(), result.settings().seed(), methods);
+    }
+
+    /** The table the benchmark searches. */
+    public FitnessTable table()
+    {
+        return table;
+    }
+
+    /** The evolver's name in the report, with its predictor if any ({@code ga+random-forest}). */
+    public String method()
+    {
+        return method;
+    }
 
     public EvolverBenchmark(SearchSpace space, FitnessTable table, Evolver evolver)
     {

@@ -1,6 +1,7 @@
 package org.atnas.core.bench;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,11 @@ import org.atnas.api.FitnessTable;
 import org.atnas.api.Individual;
 import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
+import org.atnas.core.Atnas;
+import org.atnas.core.ServiceType;
+import org.atnas.core.config.Configuration;
+import org.atnas.core.plugin.InstalledPlugin;
+import org.atnas.core.plugin.PluginRegistry;
 
 import static java.util.Objects.requireNonNull;
 
@@ -52,6 +58,38 @@ public final class PredictorBenchmark
 
     private final SearchSpace space;
     private final FitnessTable table;
+
+    /**
+     * The predictors to compare: each named predictor once, or once per encoding when it declares
+     * {@code <name>.encoding} (as predictor-weka's do), each made by an engine started on {@code base}
+     * with that selection.
+     *
+     * @param names predictor names, or empty for every installed one
+     * @throws IllegalArgumentException if no predictor is installed
+     */
+    public static Map<String, Supplier<Predictor>> variants(List<InstalledPlugin> plugins, Configuration base, List<String> names, List<String> encodings)
+    {
+        PluginRegistry registry = new PluginRegistry(plugins);
+        List<String> selected = names.isEmpty() ? new ArrayList<>(registry.components(ServiceType.PREDICTOR).keySet()) : names;
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("No predictor plugin is installed");
+        }
+        Map<String, Supplier<Predictor>> variants = new LinkedHashMap<>();
+        for (String name : selected) {
+            String encodingKey = name + ".encoding";
+            boolean hasEncoding = registry.find(ServiceType.PREDICTOR, name).map(component -> component.factory().settings().stream().anyMatch(setting -> setting.key().equals(encodingKey))).orElse(false);
+            for (String encoding : hasEncoding ? encodings : List.of("")) {
+                Map<String, String> selection = new LinkedHashMap<>();
+                selection.put(ServiceType.PREDICTOR.key(), name);
+                if (hasEncoding) {
+                    selection.put(encodingKey, encoding);
+                }
+                Atnas atnas = Atnas.start(plugins, base.with(selection, "bench predictor"), EnumSet.of(ServiceType.PREDICTOR));
+                variants.put(hasEncoding ? name + " (" + encoding + ")" : name, () -> atnas.components().create(ServiceType.PREDICTOR, Predictor.class).orElseThrow());
+            }
+        }
+        return variants;
+    }
 
     public PredictorBenchmark(SearchSpace space, FitnessTable table)
     {

@@ -25,6 +25,7 @@ import static java.util.Objects.requireNonNull;
  * a message that names the key, the value, where it came from and what was expected.
  */
 public final class ResolvedConfiguration
+        implements SettingValues
 {
     private final Configuration raw;
     private final Map<ServiceType, RegisteredComponent> selected;

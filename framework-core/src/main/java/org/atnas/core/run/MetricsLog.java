@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,8 +42,8 @@ public final class MetricsLog
         return file;
     }
 
-    /** Appends one line; values are numbers, strings, booleans, lists or maps of them. */
-    public synchronized void append(Map<String, ?> line)
+    /** Appends one line: a record (or map) of numbers, strings, booleans, lists or maps of them, written by Jackson. */
+    public synchronized void append(Object line)
     {
         try {
             writer.write(JSON.writeValueAsString(line));

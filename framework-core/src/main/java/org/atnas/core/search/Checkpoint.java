@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -110,7 +111,10 @@ public record Checkpoint(int step, int generation, Population population, Map<St
         for (Individual individual : population.individuals()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("code", individual.code().format());
-            individual.fitness().ifPresent(fitness -> entry.put("fitness", fitness));
+            individual.fitness().ifPresent(fitness -> {
+                entry.put("fitness", fitness);
+                entry.put("fitnessKind", kindName(individual));
+            });
             individuals.add(entry);
         }
         manifest.put("population", individuals);
@@ -167,7 +171,8 @@ public record Checkpoint(int step, int generation, Population population, Map<St
             List<Individual> individuals = new ArrayList<>();
             for (JsonNode entry : manifest.path("population")) {
                 ArchitectureCode code = ArchitectureCode.parse(entry.path("code").asText());
-                individuals.add(entry.has("fitness") ? Individual.evaluated(code, entry.get("fitness").asDouble()) : Individual.unevaluated(code));
+                // checkpoints of format 1 written before fitness kinds were recorded hold measured fitness only
+                individuals.add(entry.has("fitness") ? Individual.of(code, entry.get("fitness").asDouble(), kind(folder, entry.path("fitnessKind").asText("measured"))) : Individual.unevaluated(code));
             }
             Map<String, String> configuration = new LinkedHashMap<>();
             manifest.path("configuration").fields().forEachRemaining(field -> configuration.put(field.getKey(), field.getValue().asText()));
@@ -197,6 +202,33 @@ public record Checkpoint(int step, int generation, Population population, Map<St
         catch (IOException e) {
             throw new IllegalArgumentException("Checkpoint [" + folder + "] cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@code top} best individuals with measured fitness: what a user is shown, evaluates or
+     * exports. A checkpoint taken before the first evaluation has none; then its first individuals.
+     */
+    public List<Individual> best(int top)
+    {
+        List<Individual> measured = population.rankedMeasured();
+        List<Individual> ranked = measured.isEmpty() ? population.individuals() : measured;
+        return ranked.subList(0, Math.min(top, ranked.size()));
+    }
+
+    /** How checkpoints and {@code population.json} name an individual's fitness kind: {@code measured} or {@code predicted}. */
+    static String kindName(Individual individual)
+    {
+        return individual.fitnessKind().orElseThrow().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Individual.FitnessKind kind(Path folder, String name)
+    {
+        for (Individual.FitnessKind kind : Individual.FitnessKind.values()) {
+            if (kind.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("Checkpoint [" + folder + "] has fitnessKind [" + name + "], expected measured or predicted");
     }
 
     private static void prune(Path checkpoints, int keep)

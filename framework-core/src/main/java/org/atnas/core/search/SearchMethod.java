@@ -1,9 +1,5 @@
 package org.atnas.core.search;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * What a meta-search does with its population: the full algorithm or one of the baselines that a
  * study compares it with in the same engine, with the same meta-optimizer, data and budget.
@@ -20,7 +16,7 @@ public enum SearchMethod
     /** The value of {@code search.method}. */
     public String key()
     {
-        return name().toLowerCase(Locale.ROOT);
+        return SearchPlan.keyOf(this);
     }
 
     /**
@@ -28,11 +24,6 @@ public enum SearchMethod
      */
     public static SearchMethod fromKey(String value)
     {
-        for (SearchMethod method : values()) {
-            if (method.key().equals(value)) {
-                return method;
-            }
-        }
-        throw new IllegalArgumentException("search.method: unknown method [" + value + "], expected one of " + Arrays.stream(values()).map(SearchMethod::key).collect(Collectors.joining(", ")));
+        return SearchPlan.choice(SearchMethod.class, SearchSettings.METHOD.key(), value);
     }
 }

@@ -1,123 +1,123 @@
 package org.atnas.core.search;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.atnas.api.ArchitectureCode;
-import org.atnas.api.Evolver;
+import org.atnas.api.Individual;
 import org.atnas.api.InnerLoop;
-import org.atnas.api.MetaOptimizer;
-import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
-import org.atnas.api.WeightBackend;
 import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
-import org.atnas.core.config.CoreSettings;
+import org.atnas.core.config.Configuration;
 import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.data.ClassSplit;
 import org.atnas.core.data.Datasets;
 import org.atnas.core.data.ImageDataset;
 import org.atnas.core.data.TaskSampler;
+import org.atnas.core.export.ArchitectureExport;
+import org.atnas.core.plugin.InstalledPlugin;
 import org.atnas.core.plugin.RegisteredComponent;
 import org.atnas.core.run.RunDirectory;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Everything a search or an evaluation of its result needs, prepared from the configuration before
- * any work starts: the data and its samplers, the settings, the components. Settings that cannot
- * work (B_arch &gt; K, more shots and queries than a class has images, a capability the backend
- * lacks) fail here.
+ * any work starts: the data and its samplers, the plan, the selected components. Settings that
+ * cannot work (B_arch &gt; K, more shots and queries than a class has images) fail here; a capability
+ * the backend lacks fails when the {@link #engine} starts.
  */
 public final class SearchRun
 {
-    private final ResolvedConfiguration configuration;
+    /** The services a search uses. */
+    public static final Set<ServiceType> SERVICES = Set.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND, ServiceType.META_OPTIMIZER, ServiceType.EVOLVER, ServiceType.PREDICTOR);
+
+    private final Atnas atnas;
     private final ClassSplit split;
     private final ImageDataset dataset;
-    private final MetaSearch.Parameters parameters;
-    private final MetaSearch.Components components;
+    private final SearchPlan plan;
+    private final SearchData data;
 
-    private SearchRun(ResolvedConfiguration configuration, ImageDataset dataset, ClassSplit split, MetaSearch.Parameters parameters, MetaSearch.Components components)
+    private SearchRun(Atnas atnas, ImageDataset dataset, ClassSplit split, SearchPlan plan, SearchData data)
     {
-        this.configuration = configuration;
+        this.atnas = atnas;
         this.dataset = dataset;
         this.split = split;
-        this.parameters = parameters;
-        this.components = components;
+        this.plan = plan;
+        this.data = data;
     }
 
     /** Prepares a search from a started engine (which must have all four search services). */
     public static SearchRun prepare(Atnas atnas)
     {
         ResolvedConfiguration configuration = atnas.configuration();
-        MetaSearch.Parameters parameters = new MetaSearch.Parameters(
-                configuration.get(SearchSettings.POPULATION),
-                configuration.get(SearchSettings.EVOLVE_EVERY),
-                configuration.get(SearchSettings.ARCH_BATCH),
-                configuration.get(SearchSettings.TASK_BATCH),
-                new InnerLoop(configuration.get(SearchSettings.INNER_STEPS), configuration.get(SearchSettings.INNER_LR)),
-                configuration.get(SearchSettings.META_LR),
-                configuration.get(SearchSettings.WARMUP_STEPS),
-                configuration.get(SearchSettings.STEPS),
-                configuration.get(SearchSettings.WORKERS),
-                configuration.get(SearchSettings.TASK_POOL),
-                configuration.get(SearchSettings.VALIDATION_TASKS),
-                configuration.get(SearchSettings.CHECKPOINT_EVERY),
-                configuration.get(CoreSettings.SEED),
-                configuration.get(SearchSettings.PREDICTOR_PAIRS),
-                configuration.get(SearchSettings.PREDICTOR_FRACTION),
-                SearchMethod.fromKey(configuration.get(SearchSettings.METHOD)),
-                configuration.find(SearchSettings.FIXED_CODE).map(text -> fixedCode(atnas.instance(SearchSpace.class), text)),
-                configuration.get(SearchSettings.CPU_BUDGET));
+        SearchPlan plan = SearchPlan.read(configuration, atnas.instance(SearchSpace.class));
         ImageDataset dataset = Datasets.load(configuration);
         ClassSplit split = Datasets.split(configuration, dataset);
-        TaskSampler training = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
-        TaskSampler validation = Datasets.sampler(configuration, "meta-val", split.validation(), dataset);
-        Map<String, String> componentNames = new LinkedHashMap<>();
+        SearchData data = new SearchData(Datasets.sampler(configuration, "meta-train", split.train(), dataset), Datasets.sampler(configuration, "meta-val", split.validation(), dataset));
+        return new SearchRun(atnas, dataset, split, plan, data);
+    }
+
+    /**
+     * The run of a checkpoint, with its configuration and {@code key=value} overrides (for example a
+     * moved {@code data.path}).
+     */
+    public static SearchRun ofCheckpoint(List<InstalledPlugin> plugins, Path runDirectory, Checkpoint checkpoint, List<String> overrides)
+    {
+        Map<String, String> extra = new LinkedHashMap<>();
+        Configuration.load(Optional.empty(), overrides).entries().forEach((key, entry) -> extra.put(key, entry.value()));
+        Configuration configuration = Configuration.empty().with(new LinkedHashMap<>(checkpoint.configuration()), "checkpoint of " + runDirectory).with(extra, "--set");
+        return prepare(Atnas.start(plugins, configuration, SERVICES));
+    }
+
+    /**
+     * The engine of this run: a new supernet, or the checkpoint's.
+     *
+     * @param runDirectory where metrics and checkpoints go
+     * @throws IllegalArgumentException if the backend lacks a capability the meta-optimizer needs
+     */
+    public SearchEngine engine(Path runDirectory, Optional<Checkpoint> resume)
+    {
+        return SearchEngine.start(atnas.injector(), new SearchModule(plan, data, runDirectory, provenance(), resume));
+    }
+
+    /** The components by service key with their plugin versions, and the effective configuration, as checkpoints keep them. */
+    private Provenance provenance()
+    {
+        Map<String, String> components = new LinkedHashMap<>();
         for (ServiceType service : ServiceType.values()) {
-            Optional<RegisteredComponent> selected = configuration.selected(service);
-            selected.ifPresent(component -> componentNames.put(service.key(), component.name() + " " + component.plugin().version()));
+            Optional<RegisteredComponent> selected = atnas.configuration().selected(service);
+            selected.ifPresent(component -> components.put(service.key(), component.name() + " " + component.plugin().version()));
         }
-        MetaSearch.Components components = new MetaSearch.Components(
-                atnas.instance(SearchSpace.class),
-                atnas.instance(WeightBackend.class),
-                atnas.instance(MetaOptimizer.class),
-                atnas.instance(Evolver.class),
-                training,
-                validation,
-                componentNames,
-                configuration.effective(),
-                configuration.selected(ServiceType.PREDICTOR).map(component -> () -> atnas.components().create(ServiceType.PREDICTOR, Predictor.class).orElseThrow()));
-        return new SearchRun(configuration, dataset, split, parameters, components);
+        return new Provenance(components, atnas.configuration().effective());
     }
 
-    /** A code ({@code 4,4,0,...}) or, if it does not parse as one, the space's notation. */
-    private static ArchitectureCode fixedCode(SearchSpace space, String text)
+    /** The adaptation to each meta-test task ({@code evaluate.*}). */
+    public InnerLoop testAdaptation()
     {
-        try {
-            ArchitectureCode code = text.matches("[0-9,\\s]+") ? ArchitectureCode.parse(text) : space.fromNotation(text);
-            space.validate(code);
-            return code;
-        }
-        catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("search.fixed-code: " + e.getMessage(), e);
-        }
+        return new InnerLoop(atnas.configuration().get(SearchSettings.EVALUATE_INNER_STEPS), atnas.configuration().get(SearchSettings.EVALUATE_INNER_LR));
     }
 
-    /** The final training of the chosen architecture on each meta-test task ({@code evaluate.*}). */
-    public InnerLoop finalTraining()
+    public SearchPlan plan()
     {
-        return new InnerLoop(configuration.get(SearchSettings.EVALUATE_INNER_STEPS), configuration.get(SearchSettings.EVALUATE_INNER_LR));
+        return plan;
     }
 
-    public MetaSearch.Parameters parameters()
+    public SearchData data()
     {
-        return parameters;
+        return data;
     }
 
-    public MetaSearch.Components components()
+    public SearchSpace space()
     {
-        return components;
+        return atnas.instance(SearchSpace.class);
     }
 
     public ClassSplit split()
@@ -133,14 +133,48 @@ public final class SearchRun
     /** A sampler of meta-test tasks with the run's N, K and Q. */
     public TaskSampler metaTest()
     {
-        return Datasets.sampler(configuration, "meta-test", split.test(), dataset);
+        return Datasets.sampler(atnas.configuration(), "meta-test", split.test(), dataset);
     }
 
     /** A new run directory with the effective configuration and the resolved split. */
     public RunDirectory createRunDirectory(Clock clock)
     {
-        RunDirectory run = RunDirectory.create(configuration, "search", clock);
+        RunDirectory run = RunDirectory.create(atnas.configuration(), "search", clock);
         run.writeJson("split.json", split.describe());
         return run;
     }
+
+    /**
+     * The meta-test of architectures from a checkpoint's supernet, written as
+     * {@code evaluation-<time>.json} into the run directory.
+     *
+     * @return the results and the file
+     */
+    public Evaluation evaluate(Path runDirectory, Checkpoint checkpoint, List<ArchitectureCode> codes, int tasks, InnerLoop innerLoop, Clock clock)
+    {
+        requireNonNull(checkpoint, "checkpoint is null");
+        List<MetaTest.Result> results;
+        try (SearchEngine engine = engine(runDirectory, Optional.of(checkpoint))) {
+            results = engine.metaTest().evaluate(codes, metaTest(), tasks, innerLoop);
+        }
+        return new Evaluation(results, MetaTest.write(runDirectory, results, clock));
+    }
+
+    /** Exports the checkpoint's {@code top} best measured architectures, with their cell pictures, into {@code folder}. */
+    public List<ArchitectureExport.Exported> export(Checkpoint checkpoint, int top, Path folder)
+    {
+        List<ArchitectureExport.Entry> entries = new ArrayList<>();
+        for (Individual individual : checkpoint.best(top)) {
+            entries.add(new ArchitectureExport.Entry(individual.code(), individual.isMeasured() ? Optional.of(individual.requireFitness()) : Optional.empty()));
+        }
+        return new ArchitectureExport(space(), data.input(), data.classes()).write(folder, entries);
+    }
+
+    /**
+     * A meta-test's results and where they were written.
+     *
+     * @param results one per architecture
+     * @param file the {@code evaluation-<time>.json} file
+     */
+    public record Evaluation(List<MetaTest.Result> results, Path file) {}
 }

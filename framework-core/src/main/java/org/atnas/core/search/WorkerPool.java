@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -76,6 +77,31 @@ final class WorkerPool
             throw failure;
         }
         return results;
+    }
+
+    /** One empty job list per worker, to fill and {@link #run}. */
+    <T> List<List<T>> emptyJobs()
+    {
+        List<List<T>> jobs = new ArrayList<>();
+        for (int k = 0; k < workers.size(); k++) {
+            jobs.add(new ArrayList<>());
+        }
+        return jobs;
+    }
+
+    /** Runs {@code action} on each of a {@link #run}'s results, in the thread of the worker that made it. */
+    <T> void runOnEach(List<List<T>> results, BiConsumer<BackendWorker, T> action)
+    {
+        List<List<Function<BackendWorker, Object>>> jobs = emptyJobs();
+        for (int k = 0; k < results.size(); k++) {
+            for (T result : results.get(k)) {
+                jobs.get(k).add(worker -> {
+                    action.accept(worker, result);
+                    return null;
+                });
+            }
+        }
+        run(jobs);
     }
 
     /** Runs one action on every worker in its thread. */

@@ -4,23 +4,31 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import org.atnas.api.ArchitectureCode;
+import org.atnas.api.Evolver;
 import org.atnas.api.ImageShape;
 import org.atnas.api.InnerLoop;
+import org.atnas.api.MetaOptimizer;
+import org.atnas.api.SearchSpace;
+import org.atnas.api.Supernet;
 import org.atnas.api.Task;
+import org.atnas.api.WeightBackend;
 import org.atnas.api.network.ParameterSpec;
 import org.atnas.api.testing.QuadraticBackend;
 import org.atnas.api.testing.QuadraticBackend.QuadraticSupernet;
+import org.atnas.core.Predictors;
+import org.atnas.core.config.SettingValues;
 import org.atnas.core.data.ImageClass;
 import org.atnas.core.data.Normalization;
 import org.atnas.core.data.TaskSampler;
-import org.atnas.core.run.MetricsLog;
-import org.atnas.core.run.RunDirectory;
 import org.atnas.core.testing.ToyComponents;
 import org.atnas.optimizer.maml.Maml;
 import org.atnas.searchspace.darts.DartsSearchSpace;
@@ -35,59 +43,51 @@ import static org.assertj.core.api.Assertions.within;
 
 class MetaSearchTest
 {
-    private static final ImageShape SHAPE = new ImageShape(1, 4, 4);
+    private static final ImageShape SHAPE = MetaSearchTestSupport.SHAPE;
     private static final InnerLoop INNER = new InnerLoop(2, 0.1);
 
     @TempDir
     Path directory;
 
-    private static TaskSampler sampler()
+    /** The services without plugins: DARTS (2 cells, C = 2), the hand-computable backend, first-order MAML, a hill climber, no predictor. */
+    static Module services()
     {
-        // class c's images are all of value c * 40 + image: every task has its own support and query centres
-        List<ImageClass> classes = new ArrayList<>();
-        for (int c = 0; c < 6; c++) {
-            byte[] pixels = new byte[6 * SHAPE.size()];
-            for (int image = 0; image < 6; image++) {
-                Arrays.fill(pixels, image * SHAPE.size(), (image + 1) * SHAPE.size(), (byte) (c * 40 + image));
-            }
-            classes.add(new ImageClass("c" + c, "c" + c, SHAPE, pixels));
+        return binder -> {
+            binder.bind(SearchSpace.class).toInstance(new DartsSearchSpace(2, 2, 1));
+            binder.bind(WeightBackend.class).toInstance(new QuadraticBackend(false));
+            binder.bind(MetaOptimizer.class).toInstance(new Maml(false));
+            binder.bind(Evolver.class).toInstance(new ToyComponents.HillClimber());
+            binder.bind(Predictors.class).toInstance(Predictors.none());
+        };
+    }
+
+    /** The test's settings over the defaults: K = 4, B_arch = 2, B_task = 2, 2 inner steps, 1 warm-up and 3 search steps, evaluation every step. */
+    static Map<String, String> settings(String... more)
+    {
+        Map<String, String> settings = new LinkedHashMap<>(Map.of(
+                "search.population", "4", "search.evolve-every", "1", "search.arch-batch", "2", "search.task-batch", "2", "search.inner-steps", "2", "search.inner-lr", "0.1",
+                "search.warmup-steps", "0", "search.steps", "3", "search.task-pool", "4", "search.validation-tasks", "1"));
+        for (String setting : more) {
+            settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
         }
-        return new TaskSampler("meta-train", classes, Normalization.unit(1), 2, 1, 2);
+        return settings;
     }
 
-    private MetaSearch search(int workers)
+    private SearchEngine engine(Module services, Map<String, String> settings)
     {
-        TaskSampler sampler = sampler();
-        MetaSearch.Parameters parameters = new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, workers, 4, 1, 100, 0, 3, 1.0);
-        MetaSearch.Components components = new MetaSearch.Components(new DartsSearchSpace(2, 2, 1), new QuadraticBackend(false), new Maml(false),
-                new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of(), Optional.empty());
-        return new MetaSearch(parameters, components, directory, Optional.empty());
+        TaskSampler sampler = MetaSearchTestSupport.sampler();
+        SearchPlan plan = SearchPlan.read(SettingValues.of(settings), new DartsSearchSpace(2, 2, 1));
+        return SearchEngine.start(services, new SearchModule(plan, new SearchData(sampler, sampler), directory, Provenance.none(), Optional.empty()));
     }
 
-    private MetaSearch search(SearchMethod method, Optional<ArchitectureCode> fixed, double budget)
+    private SearchEngine engine(String... settings)
     {
-        TaskSampler sampler = sampler();
-        MetaSearch.Parameters parameters = new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 3, 1, 4, 1, 100, 0, 3, 1.0, method, fixed, budget);
-        MetaSearch.Components components = new MetaSearch.Components(new DartsSearchSpace(2, 2, 1), new QuadraticBackend(false), new Maml(false),
-                new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of(), Optional.empty());
-        return new MetaSearch(parameters, components, directory, Optional.empty());
+        return engine(services(), settings(settings));
     }
 
-    private MetaSearch.Outcome run(MetaSearch search)
+    private static MetaSearch.Outcome run(MetaSearch search)
     {
-        try (MetricsLog metrics = RunDirectory.open(directory).metrics()) {
-            return search.run(metrics, new SearchListener()
-            {
-                @Override
-                public void started(int startStep, int totalSteps) {}
-
-                @Override
-                public void step(Step step) {}
-
-                @Override
-                public void checkpoint(Path folder) {}
-            });
-        }
+        return search.run(MetaSearchTestSupport.SILENT);
     }
 
     @Test
@@ -95,13 +95,15 @@ class MetaSearchTest
     {
         List<ArchitectureCode> initial;
         List<ArchitectureCode> evolved;
-        try (MetaSearch search = search(SearchMethod.ATNAS, Optional.empty(), 0)) {
+        try (SearchEngine engine = engine()) {
+            MetaSearch search = engine.search();
             initial = search.population().codes();
             assertThat(run(search)).isEqualTo(MetaSearch.Outcome.FINISHED);
             evolved = search.population().codes();
         }
         assertThat(evolved).isNotEqualTo(initial);
-        try (MetaSearch search = search(SearchMethod.RANDOM, Optional.empty(), 0)) {
+        try (SearchEngine engine = engine("search.method=random")) {
+            MetaSearch search = engine.search();
             // the same seed samples the same population
             assertThat(search.population().codes()).isEqualTo(initial);
             assertThat(run(search)).isEqualTo(MetaSearch.Outcome.FINISHED);
@@ -116,7 +118,8 @@ class MetaSearchTest
     {
         DartsSearchSpace space = new DartsSearchSpace(2, 2, 1);
         ArchitectureCode fixed = space.sample(new SplittableRandom(9));
-        try (MetaSearch search = search(SearchMethod.FIXED, Optional.of(fixed), 0)) {
+        try (SearchEngine engine = engine("search.method=fixed", "search.fixed-code=" + fixed.format())) {
+            MetaSearch search = engine.search();
             assertThat(search.population().codes()).containsExactly(fixed);
             assertThat(run(search)).isEqualTo(MetaSearch.Outcome.FINISHED);
             QuadraticSupernet supernet = (QuadraticSupernet) search.supernet();
@@ -125,14 +128,19 @@ class MetaSearchTest
             assertThat(supernet.lastMeanGradient().keySet()).containsExactlyInAnyOrderElementsOf(space.describe(fixed, SHAPE, 2).parameters().stream().map(ParameterSpec::name).toList());
             assertThat(search.population().codes()).containsExactly(fixed);
         }
-        assertThatThrownBy(() -> search(SearchMethod.FIXED, Optional.empty(), 0))
+        assertThatThrownBy(() -> engine("search.method=fixed"))
                 .hasMessage("search.method = fixed needs search.fixed-code, the architecture to meta-train");
+        // a name the space knows
+        try (SearchEngine engine = engine("search.method=fixed", "search.fixed-code=darts-v2")) {
+            assertThat(engine.search().population().codes()).containsExactly(space.namedArchitectures().get("darts-v2"));
+        }
     }
 
     @Test
     void aSpentCpuBudgetEndsTheRunWithTheFinalEvaluation()
     {
-        try (MetaSearch search = search(SearchMethod.ATNAS, Optional.empty(), 1e-9)) {
+        try (SearchEngine engine = engine("search.cpu-budget=1e-9")) {
+            MetaSearch search = engine.search();
             assertThat(run(search)).isEqualTo(MetaSearch.Outcome.FINISHED);
             assertThat(search.endedByBudget()).isTrue();
             // the budget is checked before each step: at most the first one ran
@@ -140,13 +148,14 @@ class MetaSearchTest
             assertThat(search.population().isFullyEvaluated()).isTrue();
             assertThat(search.lastCheckpoint()).isPresent();
         }
-        try (MetaSearch search = search(SearchMethod.ATNAS, Optional.empty(), 0)) {
+        try (SearchEngine engine = engine()) {
+            MetaSearch search = engine.search();
             run(search);
             assertThat(search.endedByBudget()).isFalse();
             assertThat(search.step()).isEqualTo(3);
         }
-        assertThatThrownBy(() -> search(SearchMethod.ATNAS, Optional.empty(), -1))
-                .hasMessage("search.cpu-budget must not be negative, got -1.0");
+        assertThatThrownBy(() -> engine("search.cpu-budget=-1"))
+                .hasMessage("Invalid value [-1] for key [search.cpu-budget]: expected a number from 0.0 to 1.0E9");
     }
 
     private static double centre(org.atnas.api.ImageBatch batch)
@@ -163,10 +172,11 @@ class MetaSearchTest
     void theOuterUpdateGetsTheMeanOfEveryPairsMetaGradient(int workers)
     {
         DartsSearchSpace space = new DartsSearchSpace(2, 2, 1);
-        try (MetaSearch search = search(workers)) {
-            QuadraticSupernet supernet = (QuadraticSupernet) search.supernet();
+        try (SearchEngine engine = engine("search.workers=" + workers)) {
+            MetaStep metaStep = engine.metaStep();
+            QuadraticSupernet supernet = (QuadraticSupernet) engine.get(Supernet.class);
             List<ArchitectureCode> codes = List.of(space.sample(new SplittableRandom(1)), space.sample(new SplittableRandom(2)));
-            List<Task> tasks = List.of(sampler().sample(5), sampler().sample(6));
+            List<Task> tasks = List.of(MetaSearchTestSupport.sampler().sample(5), MetaSearchTestSupport.sampler().sample(6));
             Map<String, double[]> initial = new HashMap<>();
             Map<String, double[]> expected = new HashMap<>();
             double decay = Math.pow(1 - INNER.learningRate(), INNER.steps());
@@ -189,7 +199,15 @@ class MetaSearchTest
                     }
                 }
             }
-            search.metaStep(codes, tasks);
+            List<MetaStep.Pair> pairs = new ArrayList<>();
+            for (int j = 0; j < tasks.size(); j++) {
+                Task task = tasks.get(j);
+                for (ArchitectureCode code : codes) {
+                    pairs.add(new MetaStep.Pair(code, () -> task, j % workers));
+                }
+            }
+            MetaStep.Result result = metaStep.run(1, pairs);
+            assertThat(result.pairs()).isEqualTo(4);
             assertThat(supernet.updates()).isEqualTo(1);
             assertThat(supernet.lastMeanGradient().keySet()).isEqualTo(expected.keySet());
             expected.forEach((name, values) -> {
@@ -198,22 +216,26 @@ class MetaSearchTest
                     assertThat(actual[i]).as(name).isCloseTo(values[i], within(1e-5));
                 }
             });
-            assertThat(search.engineOverhead()).isBetween(0.0, 1.0);
+            assertThat(metaStep.engineOverhead()).isBetween(0.0, 1.0);
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {1})
-    void settingsThatCannotWorkAreRefused(int workers)
+    @Test
+    void settingsThatCannotWorkAreRefused()
     {
-        assertThatThrownBy(() -> new MetaSearch.Parameters(4, 1, 5, 2, INNER, 0.001, 0, 1, workers, 4, 1, 100, 0, 3, 1.0))
+        assertThatThrownBy(() -> engine("search.arch-batch=5"))
                 .hasMessage("search.arch-batch (5) is larger than search.population (4): a meta-step draws distinct architectures from the population");
-        assertThatThrownBy(() -> new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, 5, 4, 1, 100, 0, 3, 1.0))
+        assertThatThrownBy(() -> engine("search.workers=5"))
                 .hasMessage("search.workers (5) is larger than search.task-pool (4): every worker needs a shard of the pool");
-        TaskSampler sampler = sampler();
-        MetaSearch.Components secondOrder = new MetaSearch.Components(new DartsSearchSpace(2, 2, 1), new QuadraticBackend(false), new Maml(true),
-                new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of(), Optional.empty());
-        assertThatThrownBy(() -> new MetaSearch(new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, 1, 4, 1, 100, 0, 3, 1.0), secondOrder, directory, Optional.empty()))
-                .hasMessage("Meta-optimizer [maml] needs [SECOND_ORDER], which backend [quadratic] does not offer");
+        assertThatThrownBy(() -> engine("search.task-batch-scope=everywhere"))
+                .hasMessage("search.task-batch-scope: unknown value [everywhere], expected one of worker, step");
+        assertThatThrownBy(() -> engine("search.max-multiply-adds=-1"))
+                .hasMessage("search.max-multiply-adds must not be negative, got -1");
+        // the backend's missing capability fails when the engine makes the supernet, before any work
+        Module secondOrder = Modules.override(services()).with(binder -> binder.bind(MetaOptimizer.class).toInstance(new Maml(true)));
+        try (SearchEngine engine = engine(secondOrder, settings())) {
+            assertThatThrownBy(engine::search)
+                    .hasMessage("Meta-optimizer [maml] needs [SECOND_ORDER], which backend [quadratic] does not offer");
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.atnas.searchspace.darts;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
@@ -35,6 +36,9 @@ public final class DartsSearchSpace
     static final int EDGES_PER_CELL = 14;
     private static final int EDGES_PER_NODE = 2;
     private static final Pattern CELL_NOTATION = Pattern.compile("\\s*(normal|reduce)\\s*=\\s*\\[(.*)]\\s*");
+    /** DARTS-V2's normal and reduction cells (Liu et al. 2019) as cell codes, in the edge order of shared/bench/BENCHMARK.md. */
+    static final String DARTS_V2_NORMAL = "4,4,4,4,0,3,4,0,0,3,0,6,0,0";
+    static final String DARTS_V2_REDUCE = "1,1,0,1,3,1,0,3,0,0,1,3,0,0";
     private static final Pattern EDGE_NOTATION = Pattern.compile("\\(\\s*'([a-z0-9_]+)'\\s*,\\s*(\\d+)\\s*\\)");
 
     private final int cells;
@@ -267,6 +271,17 @@ public final class DartsSearchSpace
             }
         }
         return ArchitectureCode.of(values);
+    }
+
+    /** {@code darts-v2}: DARTS-V2's normal cell in every normal cell, its reduction cell in every reduction cell. */
+    @Override
+    public Map<String, ArchitectureCode> namedArchitectures()
+    {
+        StringBuilder code = new StringBuilder();
+        for (int cell = 0; cell < cells; cell++) {
+            code.append(cell == 0 ? "" : ",").append(isReduction(cell) ? DARTS_V2_REDUCE : DARTS_V2_NORMAL);
+        }
+        return Map.of("darts-v2", ArchitectureCode.parse(code.toString()));
     }
 
     @Override

@@ -1,0 +1,182 @@
+package org.atnas.core.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.atnas.api.ArchitectureCode;
+import org.atnas.api.ImageShape;
+import org.atnas.api.SearchSpace;
+import org.atnas.api.Task;
+import org.atnas.core.Atnas;
+import org.atnas.core.ServiceType;
+import org.atnas.core.config.SettingValues;
+import org.atnas.core.data.ImageClass;
+import org.atnas.core.data.Normalization;
+import org.atnas.core.data.TaskSampler;
+import org.atnas.core.plugin.PluginRegistry;
+import org.atnas.core.search.MetaStep;
+import org.atnas.core.search.Provenance;
+import org.atnas.core.search.SearchData;
+import org.atnas.core.search.SearchEngine;
+import org.atnas.core.search.SearchModule;
+import org.atnas.core.search.SearchPlan;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The meta-step of shared/bench/BENCHMARK.md through the engine's own {@link MetaStep}: one
+ * meta-step of the DARTS-V2 subnet (2 cells, C = 16, stem 48 channels) over random 5-way 1-shot
+ * tasks with 15 queries, 5 inner steps at lr 0.01, the mean gradient to Adam. Reports the PyTorch
+ * peer's JSON fields, so the two compare line by line.
+ */
+public final class MetaStepBenchmark
+{
+    private static final ImageShape INPUT = new ImageShape(1, 28, 28);
+    private static final int WAYS = 5;
+    private static final int QUERIES = 15;
+    private static final double INNER_LR = 0.01;
+
+    /**
+     * What to run.
+     *
+     * @param threads backend threads in all, shared out among the workers
+     * @param workers 𝒦: parallel workers, task j on worker j mod 𝒦
+     * @param metaBatch tasks per meta-step
+     * @param innerSteps inner SGD steps
+     * @param warmup untimed meta-steps first
+     * @param steps timed meta-steps; the median is reported
+     */
+    public record Settings(int threads, int workers, int metaBatch, int innerSteps, int warmup, int steps)
+    {
+        public Settings
+        {
+            if (threads < 1 || workers < 1 || metaBatch < 1 || innerSteps < 1 || warmup < 0 || steps < 1) {
+                throw new IllegalArgumentException("threads, workers, meta-batch, inner steps and steps must be at least 1 and warm-up at least 0, got " + this);
+            }
+            if (workers > metaBatch) {
+                throw new IllegalArgumentException("--workers (" + workers + ") is larger than --meta-batch (" + metaBatch + "): every worker needs a task");
+            }
+        }
+    }
+
+    /** The figures, named as the peer names them. */
+    public record Result(String peer, int threads, long params, @JsonProperty("meta_step_s_median") double medianSeconds, @JsonProperty("meta_step_s_min") double minimumSeconds,
+            @JsonProperty("tasks_per_s") double tasksPerSecond, @JsonProperty("peak_rss_mb") double peakResidentMegabytes, @JsonProperty("engine_overhead") double engineOverhead,
+            Map<String, Object> config) {}
+
+    private MetaStepBenchmark() {}
+
+    /**
+     * The configuration keys that fix the workload's network in the DARTS space, and each backend
+     * thread count: a backend that lets users choose its threads declares {@code <name>.threads}
+     * (the {@link org.atnas.api.WeightBackend} convention).
+     */
+    public static Map<String, String> workload(PluginRegistry registry, String backend, Settings settings)
+    {
+        Map<String, String> fixed = new LinkedHashMap<>();
+        fixed.put(ServiceType.SEARCH_SPACE.key(), "darts");
+        fixed.put("darts.cells", "2");
+        fixed.put("darts.channels", "16");
+        fixed.put("darts.stem-multiplier", "3");
+        registry.find(ServiceType.BACKEND, backend).ifPresent(component -> {
+            String key = component.name() + ".threads";
+            if (component.factory().settings().stream().anyMatch(setting -> setting.key().equals(key))) {
+                fixed.put(key, Integer.toString(Math.max(1, settings.threads() / settings.workers())));
+            }
+        });
+        return fixed;
+    }
+
+    /**
+     * Runs the benchmark with the engine's selected backend and meta-optimizer (the engine started
+     * with {@link #workload}).
+     *
+     * @param scratch a folder the engine may write into (nothing is written by a meta-step)
+     * @param progress told after each meta-step
+     */
+    public static Result run(Atnas atnas, Settings settings, Path scratch, Consumer<String> progress)
+    {
+        requireNonNull(atnas, "atnas is null");
+        SearchSpace space = atnas.instance(SearchSpace.class);
+        ArchitectureCode dartsV2 = Optional.ofNullable(space.namedArchitectures().get("darts-v2"))
+                .orElseThrow(() -> new IllegalArgumentException("Search space [" + space.name() + "] has no architecture named darts-v2"));
+        TaskSampler sampler = randomTasks();
+        List<Task> tasks = new ArrayList<>();
+        for (int t = 0; t < settings.metaBatch(); t++) {
+            tasks.add(sampler.sample(t));
+        }
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("search.population", "1");
+        keys.put("search.arch-batch", "1");
+        keys.put("search.task-batch", Integer.toString(settings.metaBatch()));
+        keys.put("search.task-pool", Integer.toString(settings.metaBatch()));
+        keys.put("search.inner-steps", Integer.toString(settings.innerSteps()));
+        keys.put("search.inner-lr", Double.toString(INNER_LR));
+        keys.put("search.workers", Integer.toString(settings.workers()));
+        SearchPlan plan = SearchPlan.read(SettingValues.of(keys), space);
+        List<MetaStep.Pair> pairs = new ArrayList<>();
+        for (int j = 0; j < tasks.size(); j++) {
+            Task task = tasks.get(j);
+            pairs.add(new MetaStep.Pair(dartsV2, () -> task, j % settings.workers()));
+        }
+        double[] seconds = new double[settings.steps()];
+        double overhead;
+        long parameters;
+        try (SearchEngine engine = SearchEngine.start(atnas.injector(), new SearchModule(plan, new SearchData(sampler, sampler), scratch, Provenance.none(), Optional.empty()))) {
+            MetaStep metaStep = engine.metaStep();
+            parameters = space.describe(dartsV2, INPUT, WAYS).parameterCount();
+            for (int step = 0; step < settings.warmup() + settings.steps(); step++) {
+                long start = System.nanoTime();
+                metaStep.run(step + 1, pairs);
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                if (step >= settings.warmup()) {
+                    seconds[step - settings.warmup()] = elapsed;
+                }
+                progress.accept(String.format("meta-step %d of %d%s: %.3f s", step + 1, settings.warmup() + settings.steps(), step < settings.warmup() ? " (warm-up)" : "", elapsed));
+            }
+            overhead = metaStep.engineOverhead();
+        }
+        double[] sorted = seconds.clone();
+        Arrays.sort(sorted);
+        double median = sorted[sorted.length / 2];
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("threads", settings.threads());
+        config.put("cells", 2);
+        config.put("channels", 16);
+        config.put("ways", WAYS);
+        config.put("shots", 1);
+        config.put("queries", QUERIES);
+        config.put("meta_batch", settings.metaBatch());
+        config.put("inner_steps", settings.innerSteps());
+        config.put("inner_lr", INNER_LR);
+        config.put("warmup", settings.warmup());
+        config.put("steps", settings.steps());
+        config.put("workers", settings.workers());
+        config.put("threads_per_worker", settings.threads() / settings.workers());
+        config.put("backend", atnas.configuration().effective().get(ServiceType.BACKEND.key()));
+        config.put("meta_optimizer", atnas.configuration().effective().get(ServiceType.META_OPTIMIZER.key()));
+        String peer = "atnas-" + config.get("backend") + "-" + config.get("meta_optimizer");
+        return new Result(peer, settings.threads(), parameters, median, sorted[0], settings.metaBatch() / median, ProcessMemory.peakResidentMegabytes(), overhead, config);
+    }
+
+    /** Random pixels in [0, 1] like the peer's torch.rand: 5 classes with enough images for 1 shot and 15 queries. */
+    private static TaskSampler randomTasks()
+    {
+        SplittableRandom random = new SplittableRandom(0);
+        List<ImageClass> classes = new ArrayList<>();
+        for (int c = 0; c < WAYS; c++) {
+            byte[] pixels = new byte[(1 + QUERIES) * INPUT.size()];
+            random.nextBytes(pixels);
+            classes.add(new ImageClass("random" + c, "random", INPUT, pixels));
+        }
+        return new TaskSampler("benchmark", classes, Normalization.unit(1), WAYS, 1, QUERIES);
+    }
+}

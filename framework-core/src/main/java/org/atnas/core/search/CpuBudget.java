@@ -1,0 +1,54 @@
+package org.atnas.core.search;
+
+import java.lang.management.ManagementFactory;
+
+import com.google.inject.Inject;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The CPU budget of a run ({@code search.cpu-budget}): CPU minutes of the whole process, all
+ * threads, so that the budget does not depend on the number of workers. Counted from {@link #start}.
+ */
+final class CpuBudget
+{
+    private final double minutes;
+    private long start;
+
+    @Inject
+    CpuBudget(SearchPlan plan)
+    {
+        this.minutes = requireNonNull(plan, "plan is null").schedule().cpuBudgetMinutes();
+    }
+
+    void start()
+    {
+        start = processCpuNanos();
+    }
+
+    /** Whether there is a budget at all. */
+    boolean isSet()
+    {
+        return minutes > 0;
+    }
+
+    /** The share of the budget used since {@link #start}; 0 without a budget. */
+    double used()
+    {
+        return isSet() ? (processCpuNanos() - start) / 60e9 / minutes : 0;
+    }
+
+    /** Whether the budget is spent. */
+    boolean spent()
+    {
+        return used() >= 1;
+    }
+
+    private static long processCpuNanos()
+    {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean system) {
+            return system.getProcessCpuTime();
+        }
+        throw new IllegalStateException("search.cpu-budget needs the process CPU time, which this JVM does not report");
+    }
+}

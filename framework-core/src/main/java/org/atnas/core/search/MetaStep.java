@@ -1,0 +1,123 @@
+package org.atnas.core.search;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import com.google.inject.Inject;
+import org.atnas.api.ArchitectureCode;
+import org.atnas.api.BackendWorker;
+import org.atnas.api.Gradient;
+import org.atnas.api.MetaGradient;
+import org.atnas.api.MetaOptimizer;
+import org.atnas.api.NonFiniteLossException;
+import org.atnas.api.Subnet;
+import org.atnas.api.Supernet;
+import org.atnas.api.Task;
+import org.atnas.api.network.NetworkDescription;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One meta-step (Eq. 6 and 7): every (architecture, task) pair's meta-gradient from the
+ * meta-optimizer, on the worker that owns the task's shard; their mean goes to the supernet's outer
+ * update (Adam). The mean is taken in the pairs' order, whatever worker computed them, so the
+ * number of workers does not change it.
+ */
+public final class MetaStep
+{
+    /**
+     * One (architecture, task) pair of a meta-step.
+     *
+     * @param architecture the subnet's code
+     * @param task made on the worker's thread when the pair runs
+     * @param worker the worker that owns the task's shard
+     */
+    public record Pair(ArchitectureCode architecture, Supplier<Task> task, int worker)
+    {
+        public Pair
+        {
+            requireNonNull(architecture, "architecture is null");
+            requireNonNull(task, "task is null");
+        }
+    }
+
+    /**
+     * What a meta-step's pairs scored after their inner loops.
+     *
+     * @param queryLoss mean query loss of the pairs
+     * @param queryAccuracy mean query accuracy of the pairs
+     * @param pairs how many pairs the mean is over
+     */
+    public record Result(double queryLoss, double queryAccuracy, int pairs) {}
+
+    private final Supernet supernet;
+    private final WorkerPool workers;
+    private final MetaOptimizer optimizer;
+    private final SubnetDescriptions descriptions;
+    private final SearchPlan plan;
+    private long totalNanos;
+    private long computeNanos;
+
+    @Inject
+    MetaStep(Supernet supernet, WorkerPool workers, MetaOptimizer optimizer, SubnetDescriptions descriptions, SearchPlan plan)
+    {
+        this.supernet = requireNonNull(supernet, "supernet is null");
+        this.workers = requireNonNull(workers, "workers is null");
+        this.optimizer = requireNonNull(optimizer, "optimizer is null");
+        this.descriptions = requireNonNull(descriptions, "descriptions is null");
+        this.plan = requireNonNull(plan, "plan is null");
+    }
+
+    /**
+     * Runs the pairs, applies their mean meta-gradient to W and returns their mean scores.
+     *
+     * @param stepNumber the meta-step's number (from 1), for messages
+     * @throws NonFiniteLossException naming the meta-step and architecture when a loss is NaN or infinite
+     */
+    public Result run(int stepNumber, List<Pair> pairs)
+    {
+        long start = System.nanoTime();
+        List<List<Function<BackendWorker, MetaGradient>>> jobs = workers.emptyJobs();
+        // where each pair's result will be: (worker, index in the worker's jobs)
+        int[][] slots = new int[pairs.size()][];
+        for (int p = 0; p < pairs.size(); p++) {
+            Pair pair = pairs.get(p);
+            NetworkDescription description = descriptions.of(pair.architecture());
+            List<Function<BackendWorker, MetaGradient>> own = jobs.get(pair.worker());
+            own.add(worker -> {
+                try (Subnet subnet = worker.compile(description)) {
+                    return optimizer.metaGradient(worker, subnet, pair.task().get(), plan.metaStep().innerLoop());
+                }
+                catch (NonFiniteLossException e) {
+                    throw e.within("Meta-step " + stepNumber + ", architecture " + pair.architecture());
+                }
+            });
+            slots[p] = new int[] {pair.worker(), own.size() - 1};
+        }
+        long computeStart = System.nanoTime();
+        List<List<MetaGradient>> results = workers.run(jobs);
+        List<Gradient> gradients = new ArrayList<>();
+        double loss = 0;
+        double accuracy = 0;
+        for (int[] slot : slots) {
+            MetaGradient result = results.get(slot[0]).get(slot[1]);
+            gradients.add(result.gradient());
+            loss += result.adaptation().queryLoss() / slots.length;
+            accuracy += result.adaptation().queryAccuracy() / slots.length;
+        }
+        supernet.applyMetaGradient(gradients);
+        computeNanos += System.nanoTime() - computeStart;
+        // each worker closes its own handles, in its own thread
+        workers.runOnEach(results, (worker, result) -> result.gradient().close());
+        totalNanos += System.nanoTime() - start;
+        return new Result(loss, accuracy, slots.length);
+    }
+
+    /** The share of the meta-steps' wall time spent outside backend work (the pairs and the outer update). */
+    public double engineOverhead()
+    {
+        return totalNanos == 0 ? 0 : (double) (totalNanos - computeNanos) / totalNanos;
+    }
+}
