@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
 import org.atnas.core.bench.EvolverBenchmark;
+import org.atnas.core.bench.EvolverReport;
 import org.atnas.core.bench.FitnessTables;
 import org.atnas.core.config.CoreSettings;
 import org.atnas.core.run.MetricsLog;
@@ -70,9 +71,9 @@ final class BenchCommand
                     launcher.err().flush();
                 });
             }
-            String report = EvolverBenchmark.format(result);
+            String report = EvolverReport.format(result);
             run.writeText("report.txt", report);
-            run.writeJson("summary.json", EvolverBenchmark.summary(result));
+            run.writeJson("summary.json", EvolverReport.summary(result));
             launcher.out().print(report);
             launcher.out().println();
             launcher.out().println("Run directory: " + run.path());

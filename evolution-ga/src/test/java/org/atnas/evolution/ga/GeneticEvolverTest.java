@@ -80,6 +80,46 @@ class GeneticEvolverTest
         }
     }
 
+    /** A space that refuses every code whose first value is not 4: a constraint beyond the genes, as the engine's multiply-add limit is. */
+    private static SearchSpace refusingAllBut4First(SearchSpace space)
+    {
+        return (SearchSpace) java.lang.reflect.Proxy.newProxyInstance(SearchSpace.class.getClassLoader(), new Class<?>[] {SearchSpace.class}, (proxy, method, arguments) -> {
+            if (method.getName().equals("isValid")) {
+                return ((ArchitectureCode) arguments[0]).get(0) == 4 && space.isValid((ArchitectureCode) arguments[0]);
+            }
+            try {
+                return method.invoke(space, arguments);
+            }
+            catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    @Test
+    void offspringTheSpaceRefusesAreDrawnAgain()
+    {
+        SearchSpace darts = new DartsSearchSpace(2, 16, 3);
+        SearchSpace constrained = refusingAllBut4First(darts);
+        int refusedBefore = 0;
+        for (long seed = 0; seed < 200; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            List<Individual> parents = new ArrayList<>();
+            while (parents.size() < 16) {
+                ArchitectureCode code = darts.sample(random);
+                if (code.get(0) == 4 && !parents.stream().map(Individual::code).toList().contains(code)) {
+                    parents.add(Individual.evaluated(code, random.nextDouble()));
+                }
+            }
+            Population next = evolver.evolve(new Population(parents), constrained, random);
+            // crossover and mutation offspring (places 4 to 11) are kept only where the space accepts them
+            assertThat(next.individuals().subList(4, 12)).extracting(Individual::code).allMatch(code -> code.get(0) == 4);
+            refusedBefore += (int) evolver.evolve(new Population(parents), darts, new SplittableRandom(seed)).codes().subList(4, 12).stream().filter(code -> code.get(0) != 4).count();
+        }
+        // without the constraint some offspring would have been refused
+        assertThat(refusedBefore).isPositive();
+    }
+
     @Test
     void crossoverAndMutationProbabilitiesAreHonoured()
     {

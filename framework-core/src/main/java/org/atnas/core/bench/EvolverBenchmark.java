@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Evolver;
 import org.atnas.api.FitnessTable;
@@ -88,15 +89,9 @@ public final class EvolverBenchmark
      */
     public record Result(String metric, int tableSize, double tableBest, Settings settings, MethodResult evolver, MethodResult random) {}
 
-    /**
-     * What {@code summary.json} holds: the settings and, per method, the best accuracy of each run.
-     *
-     * @param methods by method name ({@code random}, {@code evolver:ga}, ...)
-     */
-    public record Summary(String metric, double tableBest, int budget, int runs, int population, long seed, Map<String, MethodSummary> methods) {}
-
-    /** One method's best accuracy per run after the budget, and their mean and standard deviation. */
-    public record MethodSummary(double[] bestPerRun, double meanBest, double stdBest) {}
+    /** A {@code metrics.jsonl} line per generation of an evolver run. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record GenerationLine(String method, int run, int generation, int queries, double best, Double predictorSpearman) {}
 
     private final SearchSpace space;
     private final FitnessTable table;
@@ -118,17 +113,6 @@ public final class EvolverBenchmark
                 configuration.get(SearchSettings.PREDICTOR_PAIRS), configuration.get(SearchSettings.PREDICTOR_FRACTION)));
         String method = evolver.name() + configuration.selected(ServiceType.PREDICTOR).map(component -> "+" + component.name()).orElse("");
         return new EvolverBenchmark(space, FitnessTables.of(space), evolver, screens, method);
-    }
-
-    /** The summary of a result, for {@code summary.json}. */
-    public static Summary summary(Result result)
-    {
-        Map<String, MethodSummary> methods = new LinkedHashMap<>();
-        for (MethodResult method : List.of(result.evolver(), result.random())) {
-            double[] best = method.bestAfter(result.settings().budget());
-            methods.put(method.method().equals("random") ? "random" : "evolver:" + method.method(), new MethodSummary(best, Statistics.mean(best), Statistics.standardDeviation(best)));
-        }
-        return new Summary(result.metric(), result.tableBest(), result.settings().budget(), result.settings().runs(), result.settings().population(), result.settings().seed(), methods);
     }
 
     /** The table the benchmark searches. */
@@ -181,7 +165,7 @@ public final class EvolverBenchmark
             sample(random, new SplittableRandom(seed));
             sampled.add(random.bestSoFar());
             int finished = run;
-            metrics.ifPresent(log -> log.append(line("random", finished, 0, random)));
+            metrics.ifPresent(log -> log.append(new GenerationLine("random", finished, 0, random.count(), random.best(), null)));
             progress.accept(String.format(Locale.ROOT, "run %d/%d (seed %d): %s best %.2f, random best %.2f",
                     run + 1, settings.runs(), seed, method, ga.best(), random.best()));
         }
@@ -223,7 +207,7 @@ public final class EvolverBenchmark
                 }
                 Double predicted = screening.predicted().get(code);
                 if (predicted != null) {
-                    evaluated.add(Individual.evaluated(code, predicted));
+                    evaluated.add(Individual.predicted(code, predicted));
                     continue;
                 }
                 OptionalDouble fitness = queries.query(code);
@@ -236,13 +220,7 @@ public final class EvolverBenchmark
             }
             int finished = generation;
             double quality = PredictorScreen.quality(screening, measured);
-            metrics.ifPresent(log -> {
-                Map<String, Object> line = line(method, run, finished, queries);
-                if (!Double.isNaN(quality)) {
-                    line.put("predictorSpearman", quality);
-                }
-                log.append(line);
-            });
+            metrics.ifPresent(log -> log.append(new GenerationLine(method, run, finished, queries.count(), queries.best(), Double.isNaN(quality) ? null : quality)));
             population = evolver.evolve(new Population(evaluated), space, random);
         }
     }
@@ -252,17 +230,6 @@ public final class EvolverBenchmark
         for (int attempt = 0; !queries.exhausted() && attempt < queries.budget() * SAMPLE_ATTEMPTS; attempt++) {
             queries.query(space.sample(random));
         }
-    }
-
-    private static Map<String, Object> line(String method, int run, int generation, Queries queries)
-    {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("method", method);
-        line.put("run", run);
-        line.put("generation", generation);
-        line.put("queries", queries.count());
-        line.put("best", queries.best());
-        return line;
     }
 
     /** The table queries of one run: distinct codes up to the budget, and the best fitness after each. */
@@ -329,25 +296,5 @@ public final class EvolverBenchmark
             }
             return bestSoFar.clone();
         }
-    }
-
-    /** The report: mean ± std of each method's best, the gap to the table's best, and the best at a quarter and half of the budget. */
-    public static String format(Result result)
-    {
-        Settings settings = result.settings();
-        int quarter = Math.max(1, settings.budget() / 4);
-        int half = Math.max(1, settings.budget() / 2);
-        StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "Search against the table: %,d architectures, fitness = %s, table best %.2f%n", result.tableSize(), result.metric(), result.tableBest()));
-        text.append(String.format(Locale.ROOT, "budget %d distinct architectures per run, %d runs (seeds %d..%d), population %d%n%n",
-                settings.budget(), settings.runs(), settings.seed(), settings.seed() + settings.runs() - 1, settings.population()));
-        text.append(String.format(Locale.ROOT, "%-18s %18s %12s %14s %14s%n", "method", "best (mean ± std)", "gap to best", "mean @" + quarter, "mean @" + half));
-        for (MethodResult method : List.of(result.evolver(), result.random())) {
-            double[] best = method.bestAfter(settings.budget());
-            text.append(String.format(Locale.ROOT, "%-18s %11.2f ± %4.2f %12.2f %14.2f %14.2f%n",
-                    method.method(), Statistics.mean(best), Statistics.standardDeviation(best), result.tableBest() - Statistics.mean(best),
-                    Statistics.mean(method.bestAfter(quarter)), Statistics.mean(method.bestAfter(half))));
-        }
-        return text.toString();
     }
 }

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.ImageShape;
 import org.atnas.api.SearchSpace;
@@ -70,7 +72,12 @@ public final class MetaStepBenchmark
     /** The figures, named as the peer names them. */
     public record Result(String peer, int threads, long params, @JsonProperty("meta_step_s_median") double medianSeconds, @JsonProperty("meta_step_s_min") double minimumSeconds,
             @JsonProperty("tasks_per_s") double tasksPerSecond, @JsonProperty("peak_rss_mb") double peakResidentMegabytes, @JsonProperty("engine_overhead") double engineOverhead,
-            Map<String, Object> config) {}
+            Workload config) {}
+
+    /** The workload, named as the peer's {@code config} names it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Workload(int threads, int cells, int channels, int ways, int shots, int queries, int metaBatch, int innerSteps, double innerLr, int warmup, int steps, int workers,
+            int threadsPerWorker, String backend, String metaOptimizer) {}
 
     private MetaStepBenchmark() {}
 
@@ -147,23 +154,10 @@ public final class MetaStepBenchmark
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);
         double median = sorted[sorted.length / 2];
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("threads", settings.threads());
-        config.put("cells", 2);
-        config.put("channels", 16);
-        config.put("ways", WAYS);
-        config.put("shots", 1);
-        config.put("queries", QUERIES);
-        config.put("meta_batch", settings.metaBatch());
-        config.put("inner_steps", settings.innerSteps());
-        config.put("inner_lr", INNER_LR);
-        config.put("warmup", settings.warmup());
-        config.put("steps", settings.steps());
-        config.put("workers", settings.workers());
-        config.put("threads_per_worker", settings.threads() / settings.workers());
-        config.put("backend", atnas.configuration().effective().get(ServiceType.BACKEND.key()));
-        config.put("meta_optimizer", atnas.configuration().effective().get(ServiceType.META_OPTIMIZER.key()));
-        String peer = "atnas-" + config.get("backend") + "-" + config.get("meta_optimizer");
+        Map<String, String> effective = atnas.configuration().effective();
+        Workload config = new Workload(settings.threads(), 2, 16, WAYS, 1, QUERIES, settings.metaBatch(), settings.innerSteps(), INNER_LR, settings.warmup(), settings.steps(),
+                settings.workers(), settings.threads() / settings.workers(), effective.get(ServiceType.BACKEND.key()), effective.get(ServiceType.META_OPTIMIZER.key()));
+        String peer = "atnas-" + config.backend() + "-" + config.metaOptimizer();
         return new Result(peer, settings.threads(), parameters, median, sorted[0], settings.metaBatch() / median, ProcessMemory.peakResidentMegabytes(), overhead, config);
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.atnas.api.ArchitectureCode;
@@ -78,6 +79,13 @@ public final class ArchitectureExport
         this.classes = classes;
     }
 
+    /** An entry of {@code architectures.json}; the fitness is the measured one, absent when there is none. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Described(int rank, String code, String genotype, Double fitness, List<Integer> input, int classes, long parameters, long multiplyAdds, List<DescribedCell> cells) {}
+
+    /** A cell of an {@code architectures.json} entry: its edges and its pictures, relative to the export folder. */
+    record DescribedCell(String cell, List<String> edges, String svg, String png) {}
+
     /** Writes {@code entries} (best first) into {@code folder}, created if missing; returns what was written for each. */
     public List<Exported> write(Path folder, List<Entry> entries)
     {
@@ -85,7 +93,7 @@ public final class ArchitectureExport
             throw new IllegalArgumentException("Nothing to export: no architectures");
         }
         List<Exported> exported = new ArrayList<>();
-        List<Map<String, Object>> manifest = new ArrayList<>();
+        List<Described> manifest = new ArrayList<>();
         for (int rank = 1; rank <= entries.size(); rank++) {
             Entry entry = entries.get(rank - 1);
             space.validate(entry.code());
@@ -95,31 +103,17 @@ public final class ArchitectureExport
             AtomicFiles.writeString(target.resolve("code.txt"), entry.code().format() + "\n");
             AtomicFiles.writeString(target.resolve("genotype.txt"), genotype + "\n");
             List<Path> pictures = new ArrayList<>();
-            List<Map<String, Object>> cells = new ArrayList<>();
+            List<DescribedCell> cells = new ArrayList<>();
             for (Map.Entry<String, Cell> cell : distinctCells(network).entrySet()) {
                 CellPicture picture = new CellPicture(cell.getValue(), cell.getKey() + " cell (architecture " + rank + ")");
                 Path svg = target.resolve(cell.getKey() + ".svg");
                 AtomicFiles.write(svg, picture.toSvg().getBytes(StandardCharsets.UTF_8));
                 AtomicFiles.write(target.resolve(cell.getKey() + ".png"), picture.toPng());
                 pictures.add(svg);
-                Map<String, Object> description = new LinkedHashMap<>();
-                description.put("cell", cell.getKey());
-                description.put("edges", picture.edgeLabels());
-                description.put("svg", folder.relativize(svg).toString());
-                description.put("png", folder.relativize(target.resolve(cell.getKey() + ".png")).toString());
-                cells.add(description);
+                cells.add(new DescribedCell(cell.getKey(), picture.edgeLabels(), folder.relativize(svg).toString(), folder.relativize(target.resolve(cell.getKey() + ".png")).toString()));
             }
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("rank", rank);
-            line.put("code", entry.code().format());
-            line.put("genotype", genotype);
-            entry.fitness().ifPresent(value -> line.put("fitness", value));
-            line.put("input", List.of(input.channels(), input.height(), input.width()));
-            line.put("classes", classes);
-            line.put("parameters", network.parameterCount());
-            line.put("multiplyAdds", network.multiplyAdds());
-            line.put("cells", cells);
-            manifest.add(line);
+            manifest.add(new Described(rank, entry.code().format(), genotype, entry.fitness().orElse(null), List.of(input.channels(), input.height(), input.width()), classes,
+                    network.parameterCount(), network.multiplyAdds(), cells));
             exported.add(new Exported(entry.code(), target, network.parameterCount(), network.multiplyAdds(), pictures));
         }
         try {

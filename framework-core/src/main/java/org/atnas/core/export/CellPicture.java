@@ -32,6 +32,10 @@ import static java.util.Objects.requireNonNull;
  * intermediate nodes in columns by depth, the output on the right; every edge labelled with its op;
  * the nodes concatenated into the output joined to it by grey edges. Laid out once, rendered as SVG
  * (text) or PNG (Java 2D, headless), so both pictures agree.
+ *
+ * <p>Longer than the engine's other classes on purpose: the layout (columns, rows, where each
+ * label goes) and its two renderings share every coordinate, and splitting them would pass that
+ * geometry around as a data structure of its own.
  */
 public final class CellPicture
 {

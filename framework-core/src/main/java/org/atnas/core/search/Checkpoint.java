@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -101,34 +103,25 @@ public record Checkpoint(int step, int generation, Population population, Map<St
         }
     }
 
-    private Map<String, Object> manifest()
+    /** {@code manifest.json}: what a checkpoint is, beside its two safetensors files. */
+    record Manifest(int format, int step, int generation, List<Member> population, Map<String, String> components, Map<String, String> configuration, String supernet,
+            String adam, Map<String, Long> adamSteps, List<Pair> predictorPairs) {}
+
+    /** A member of the population: its fitness and the fitness's kind once evaluated. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Member(String code, Double fitness, String fitnessKind) {}
+
+    /** A (code, measured fitness) pair the predictor trains on. */
+    record Pair(String code, double fitness) {}
+
+    private Manifest manifest()
     {
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("format", FORMAT);
-        manifest.put("step", step);
-        manifest.put("generation", generation);
-        List<Map<String, Object>> individuals = new ArrayList<>();
+        List<Member> members = new ArrayList<>();
         for (Individual individual : population.individuals()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("code", individual.code().format());
-            individual.fitness().ifPresent(fitness -> {
-                entry.put("fitness", fitness);
-                entry.put("fitnessKind", kindName(individual));
-            });
-            individuals.add(entry);
+            members.add(individual.isEvaluated() ? new Member(individual.code().format(), individual.requireFitness(), kindName(individual)) : new Member(individual.code().format(), null, null));
         }
-        manifest.put("population", individuals);
-        manifest.put("components", components);
-        manifest.put("configuration", configuration);
-        manifest.put("supernet", SUPERNET);
-        manifest.put("adam", ADAM);
-        manifest.put("adamSteps", state.steps());
-        List<Map<String, Object>> pairs = new ArrayList<>();
-        for (Individual pair : predictorPairs) {
-            pairs.add(Map.of("code", pair.code().format(), "fitness", pair.requireFitness()));
-        }
-        manifest.put("predictorPairs", pairs);
-        return manifest;
+        List<Pair> pairs = predictorPairs.stream().map(pair -> new Pair(pair.code().format(), pair.requireFitness())).toList();
+        return new Manifest(FORMAT, step, generation, members, new TreeMap<>(components), new TreeMap<>(configuration), SUPERNET, ADAM, new TreeMap<>(state.steps()), pairs);
     }
 
     /**

@@ -51,8 +51,8 @@ class EvolverBenchmarkTest
         EvolverBenchmark.Settings settings = new EvolverBenchmark.Settings(40, 3, 6, 5);
         EvolverBenchmark.Result first = benchmark.run(settings, Optional.empty(), line -> { });
         EvolverBenchmark.Result second = benchmark.run(settings, Optional.empty(), line -> { });
-        assertThat(EvolverBenchmark.format(first)).isEqualTo(EvolverBenchmark.format(second));
-        assertThat(EvolverBenchmark.format(first))
+        assertThat(EvolverReport.format(first)).isEqualTo(EvolverReport.format(second));
+        assertThat(EvolverReport.format(first))
                 .startsWith("Search against the table: 4,096 architectures, fitness = digit sum, table best 18.00\n"
                         + "budget 40 distinct architectures per run, 3 runs (seeds 5..7), population 6\n\n"
                         + "method              best (mean ± std)  gap to best       mean @10       mean @20\n");

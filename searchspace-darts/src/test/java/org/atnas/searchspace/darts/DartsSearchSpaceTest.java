@@ -36,6 +36,21 @@ class DartsSearchSpaceTest
     }
 
     @Test
+    void dartsV2IsANamedArchitectureForAnyNumberOfCells()
+    {
+        assertThat(space.namedArchitectures()).containsExactly(java.util.Map.entry("darts-v2", DARTS_V2));
+        DartsSearchSpace eight = new DartsSearchSpace(8, 16, 3);
+        ArchitectureCode deep = eight.namedArchitectures().get("darts-v2");
+        eight.validate(deep);
+        // reduction cells at 1/3 and 2/3 of the depth take DARTS-V2's reduction cell, the others its normal cell
+        StringBuilder expected = new StringBuilder();
+        for (int cell = 0; cell < 8; cell++) {
+            expected.append(cell == 0 ? "" : ",").append(cell == 2 || cell == 5 ? REDUCE : NORMAL);
+        }
+        assertThat(deep).isEqualTo(ArchitectureCode.parse(expected.toString()));
+    }
+
+    @Test
     void dartsV2Genotype()
     {
         String genotype = space.toNotation(DARTS_V2);
