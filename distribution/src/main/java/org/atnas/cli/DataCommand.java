@@ -105,7 +105,7 @@ final class DataCommand
             run.writeJson("split.json", split.describe());
             TaskSampler sampler = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
             AtomicFiles.write(run.path().resolve("task.png"), TaskPicture.png(sampler.sampleWithClasses(configuration.get(CoreSettings.SEED)), 5));
-            double microsPerTask = timeSampling(sampler, 2_000);
+            double microsPerTask = sampler.microsecondsPerTask(2_000);
 
             PrintWriter out = launcher.out();
             out.printf(Locale.ROOT, "Data set %s: %,d classes, %,d images of %s, loaded in %.1f s%n", dataset.name(), dataset.classes().size(), dataset.imageCount(), dataset.shape(), seconds);
@@ -122,22 +122,6 @@ final class DataCommand
             out.println("Task picture: " + run.path().resolve("task.png") + " (a " + sampler.ways() + "-way meta-train task)");
             out.printf(Locale.ROOT, "Sampling:     %.1f µs per %d-way %d-shot %d-query task (mean of 2,000 after 2,000 warm-up)%n", microsPerTask, sampler.ways(),
                     configuration.get(DataSettings.SHOTS), configuration.get(DataSettings.QUERIES));
-        }
-
-        /** Mean wall time of sampling and assembling one task, after a warm-up of as many. */
-        private static double timeSampling(TaskSampler sampler, int tasks)
-        {
-            long checksum = 0;
-            for (int i = 0; i < tasks; i++) {
-                checksum += sampler.sample(i).support().labels()[0];
-            }
-            long start = System.nanoTime();
-            for (int i = 0; i < tasks; i++) {
-                checksum += sampler.sample(tasks + i).support().labels()[0];
-            }
-            long elapsed = System.nanoTime() - start;
-            // the checksum keeps the JIT from dropping the work
-            return checksum < 0 ? -1 : elapsed / 1e3 / tasks;
         }
 
         private static void addRow(List<String[]> rows, String name, List<ImageClass> classes)
@@ -177,14 +161,7 @@ final class DataCommand
             FewShotBaseline.Result result = FewShotBaseline.evaluate(sampler, tasks, configuration.get(CoreSettings.SEED));
             RunDirectory run = RunDirectory.create(configuration, "data-baseline", Clock.systemDefaultZone());
             run.writeJson("split.json", split.describe());
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("dataset", dataset.name());
-            summary.put("task", ways + "-way " + shots + "-shot " + queries + "-query");
-            summary.put("tasks", tasks);
-            summary.put("metaTestClasses", split.test().size());
-            summary.put("nearestNeighbour", result.nearestNeighbour());
-            summary.put("nearestClassMean", result.nearestClassMean());
-            run.writeJson("baseline.json", summary);
+            run.writeJson("baseline.json", new FewShotBaseline.Summary(dataset.name(), ways + "-way " + shots + "-shot " + queries + "-query", tasks, split.test().size(), result));
 
             PrintWriter out = launcher.out();
             out.printf(Locale.ROOT, "%s, %d-way %d-shot %d-query, %d meta-test tasks from %,d classes (chance %.1f%%)%n",

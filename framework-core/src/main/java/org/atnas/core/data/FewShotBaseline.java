@@ -23,6 +23,19 @@ public final class FewShotBaseline
     public record Result(Accuracy nearestNeighbour, Accuracy nearestClassMean, int tasks) {}
 
     /**
+     * What {@code baseline.json} holds.
+     *
+     * @param task for example {@code 5-way 1-shot 15-query}
+     */
+    public record Summary(String dataset, String task, int tasks, int metaTestClasses, Accuracy nearestNeighbour, Accuracy nearestClassMean)
+    {
+        public Summary(String dataset, String task, int tasks, int metaTestClasses, Result result)
+        {
+            this(dataset, task, tasks, metaTestClasses, result.nearestNeighbour(), result.nearestClassMean());
+        }
+    }
+
+    /**
      * @param mean mean accuracy over tasks, in [0, 1]
      * @param confidence95 half-width of the 95% confidence interval
      */

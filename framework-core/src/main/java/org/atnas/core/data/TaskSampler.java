@@ -154,4 +154,20 @@ public final class TaskSampler
         System.arraycopy(all, 0, values, 0, count);
         return values;
     }
+
+    /** Mean wall time of sampling and assembling one task, in microseconds, over {@code tasks} after a warm-up of as many. */
+    public double microsecondsPerTask(int tasks)
+    {
+        long checksum = 0;
+        for (int i = 0; i < tasks; i++) {
+            checksum += sample(i).support().labels()[0];
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < tasks; i++) {
+            checksum += sample(tasks + i).support().labels()[0];
+        }
+        long elapsed = System.nanoTime() - start;
+        // the checksum keeps the JIT from dropping the work
+        return checksum < 0 ? -1 : elapsed / 1e3 / tasks;
+    }
 }

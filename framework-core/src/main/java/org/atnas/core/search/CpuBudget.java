@@ -3,6 +3,7 @@ package org.atnas.core.search;
 import java.lang.management.ManagementFactory;
 
 import com.google.inject.Inject;
+import com.google.inject.Singleton;
 
 import static java.util.Objects.requireNonNull;
 
@@ -10,6 +11,7 @@ import static java.util.Objects.requireNonNull;
  * The CPU budget of a run ({@code search.cpu-budget}): CPU minutes of the whole process, all
  * threads, so that the budget does not depend on the number of workers. Counted from {@link #start}.
  */
+@Singleton
 final class CpuBudget
 {
     private final double minutes;

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import com.google.inject.Inject;
+import com.google.inject.Singleton;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Evolver;
 import org.atnas.api.Population;
@@ -18,6 +19,7 @@ import static java.util.Objects.requireNonNull;
  * evaluation the evolver's next generation (Algorithm 2). The baselines keep their population:
  * random never evolves, fixed has one architecture.
  */
+@Singleton
 final class EvolutionStep
 {
     private final SearchPlan plan;

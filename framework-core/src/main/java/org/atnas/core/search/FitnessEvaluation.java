@@ -10,6 +10,7 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 import com.google.inject.Inject;
+import com.google.inject.Singleton;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Individual;
 import org.atnas.api.Population;
@@ -22,6 +23,7 @@ import static java.util.Objects.requireNonNull;
  * (Sec. 3.4), only the candidates it ranks best are measured; the others carry a predicted fitness
  * and say so.
  */
+@Singleton
 final class FitnessEvaluation
 {
     /**

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import com.google.inject.Inject;
+import com.google.inject.Singleton;
 import org.atnas.api.Individual;
 import org.atnas.api.NonFiniteLossException;
 import org.atnas.api.Population;
@@ -25,6 +26,7 @@ import static java.util.Objects.requireNonNull;
  * checkpoints. All random choices come from seeds derived from the run's seed ({@link Seeds}), so a
  * resumed run makes the choices of an uninterrupted one.
  */
+@Singleton
 public final class MetaSearch
 {
     /** How a run ended. */

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.google.inject.Inject;
+import com.google.inject.Singleton;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.BackendWorker;
 import org.atnas.api.Gradient;
@@ -25,6 +26,7 @@ import static java.util.Objects.requireNonNull;
  * update (Adam). The mean is taken in the pairs' order, whatever worker computed them, so the
  * number of workers does not change it.
  */
+@Singleton
 public final class MetaStep
 {
     /**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import com.google.inject.Inject;
+import com.google.inject.Singleton;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.InnerLoop;
 import org.atnas.api.SearchSpace;
@@ -25,6 +26,7 @@ import static java.util.Objects.requireNonNull;
  * the mean over tasks) are reported. The tasks depend on the run's seed only, so every method of a
  * study meets the same tasks.
  */
+@Singleton
 public final class MetaTest
 {
     /**

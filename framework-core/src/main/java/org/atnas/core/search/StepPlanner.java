@@ -1,12 +1,12 @@
 package org.atnas.core.search;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import com.google.inject.Inject;
+import com.google.inject.Singleton;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Population;
 import org.atnas.core.data.TaskPool;
@@ -23,6 +23,7 @@ import static java.util.Objects.requireNonNull;
  * from a seed derived from the run's seed and the step, so a resumed run plans what an
  * uninterrupted one does.
  */
+@Singleton
 final class StepPlanner
 {
     /** Task pools kept: a meta-step's tasks span at most two epochs. */
@@ -31,14 +32,7 @@ final class StepPlanner
     private final SearchPlan plan;
     private final SearchData data;
     private final ConstrainedSpace space;
-    private final Map<Integer, TaskPool> pools = new LinkedHashMap<>(4, 0.75f, true)
-    {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, TaskPool> eldest)
-        {
-            return size() > POOLS;
-        }
-    };
+    private final Map<Integer, TaskPool> pools = new LruMap<>(POOLS);
 
     @Inject
     StepPlanner(SearchPlan plan, SearchData data, ConstrainedSpace space)

@@ -1,6 +1,5 @@
 package org.atnas.core.search;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.google.inject.Inject;
@@ -22,14 +21,7 @@ final class SubnetDescriptions
 
     private final SearchSpace space;
     private final SearchData data;
-    private final Map<ArchitectureCode, NetworkDescription> descriptions = new LinkedHashMap<>(16, 0.75f, true)
-    {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ArchitectureCode, NetworkDescription> eldest)
-        {
-            return size() > CAPACITY;
-        }
-    };
+    private final Map<ArchitectureCode, NetworkDescription> descriptions = new LruMap<>(CAPACITY);
 
     @Inject
     SubnetDescriptions(SearchSpace space, SearchData data)

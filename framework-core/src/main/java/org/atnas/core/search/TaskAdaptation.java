@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import com.google.inject.Inject;
+import com.google.inject.Singleton;
 import org.atnas.api.Adaptation;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.BackendWorker;
@@ -20,6 +21,7 @@ import static java.util.Objects.requireNonNull;
  * set): the fitness of the search and the meta-test protocol. Task t runs on worker t mod 𝒦; W is
  * never changed.
  */
+@Singleton
 public final class TaskAdaptation
 {
     private final WorkerPool workers;
