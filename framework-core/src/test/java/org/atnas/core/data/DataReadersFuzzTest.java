@@ -76,7 +76,7 @@ class DataReadersFuzzTest
             batch.write(new byte[3072], 0, 3072);
         }
         byte[] valid = batch.toByteArray();
-        fuzz("CIFAR-10", 500, (random, iteration) -> {
+        fuzz("CIFAR-10", 2_000, (random, iteration) -> {
             Path folder = directory.resolve("cifar");
             Path file = folder.resolve("data_batch_1.bin");
             byte[] bytes = valid.clone();
@@ -122,7 +122,7 @@ class DataReadersFuzzTest
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        fuzz("zip", 1_000, (random, iteration) -> {
+        fuzz("zip", 2_000, (random, iteration) -> {
             Path zip = directory.resolve("fuzz.zip");
             Fixtures.write(zip, mutate(valid, random, 30));
             return new Attempt(() -> FolderDatasets.omniglot(List.of(zip), 8), List.of(zip.toString()));
