@@ -36,6 +36,7 @@ public final class Safetensors
     /** As deep as serde_json, the reference loader's parser, goes; a valid header needs 3. */
     private static final int MAX_DEPTH = 128;
     private static final int F32_BYTES = 4;
+    private static final int MAX_SHOWN = 200;
     private static final String METADATA = "__metadata__";
 
     /**
@@ -314,10 +315,11 @@ public final class Safetensors
         }
     }
 
-    /** A header value for a message: arrays as they read, anything else in brackets. */
+    /** A header value for a message: arrays as they read, anything else in brackets; cut short, as a header may hold megabytes. */
     private static String show(Object value)
     {
-        return value instanceof List<?> ? value.toString() : "[" + value + "]";
+        String text = value instanceof List<?> ? value.toString() : "[" + value + "]";
+        return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "...";
     }
 
     private static String quote(String text)
