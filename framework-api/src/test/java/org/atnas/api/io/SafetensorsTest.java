@@ -59,11 +59,11 @@ class SafetensorsTest
         byte[] header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}".getBytes(StandardCharsets.UTF_8);
         ByteBuffer data = ByteBuffer.allocate(8 + header.length + 8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header);
         Files.write(truncated, data.array());
-        assertThatThrownBy(() -> Safetensors.read(truncated)).hasMessage("[" + truncated + "]: tensor a has data offsets [0, 16] outside the 8 data bytes");
+        assertThatThrownBy(() -> Safetensors.read(truncated)).hasMessage("[" + truncated + "]: tensor [a] has data offsets [0, 16], beyond the 8 data bytes");
         Path halfs = directory.resolve("f16.safetensors");
         byte[] f16 = "{\"a\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]}}".getBytes(StandardCharsets.UTF_8);
         Files.write(halfs, ByteBuffer.allocate(8 + f16.length + 2).order(ByteOrder.LITTLE_ENDIAN).putLong(f16.length).put(f16).array());
-        assertThatThrownBy(() -> Safetensors.read(halfs)).hasMessage("[" + halfs + "]: tensor a has dtype F16; only F32 is read");
+        assertThatThrownBy(() -> Safetensors.read(halfs)).hasMessage("[" + halfs + "]: tensor [a] has dtype [F16]; expected F32, the only dtype this reader reads");
     }
 
     @Test

@@ -7,16 +7,19 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 import org.atnas.api.ImageShape;
 
@@ -25,6 +28,10 @@ public final class BinaryDatasets
 {
     private static final int IDX_IMAGES = 0x00000803;
     private static final int IDX_LABELS = 0x00000801;
+    private static final int IDX_IMAGE_HEADER = 16;
+    private static final int IDX_LABEL_HEADER = 8;
+    /** Deflate's best case: 258 bytes from about 2 bits, so no gzip stream inflates to more than 1032 times its size. */
+    private static final long MAX_DEFLATE_RATIO = 1032;
     private static final int CIFAR_SIDE = 32;
     private static final int CIFAR_RECORD = 1 + 3 * CIFAR_SIDE * CIFAR_SIDE;
 
@@ -64,22 +71,39 @@ public final class BinaryDatasets
                     throw new DataException("[" + labelFile + "] is not an IDX label file: expected magic number 0x801");
                 }
                 int labelCount = labels.readInt();
+                if (count < 0 || rows < 1 || columns < 1) {
+                    throw new DataException("[" + imageFile + "] declares " + count + " images of " + rows + "x" + columns + " pixels; expected a count of 0 or more and sides of 1 or more");
+                }
                 if (labelCount != count) {
                     throw new DataException("[" + imageFile + "] holds " + count + " images but [" + labelFile + "] " + labelCount + " labels");
                 }
                 if (rows != columns || (side != -1 && side != rows)) {
                     throw new DataException("[" + imageFile + "] holds " + rows + "x" + columns + " images; expected square images of one size");
                 }
+                // both sides are positive ints, so their product fits a long; the count times it may not
+                long imageBytes = (long) rows * columns;
+                long declared = multiplyExact(imageFile, count, imageBytes);
+                checkDeclared(imageFile, declared, IDX_IMAGE_HEADER, count + " images of " + rows + "x" + columns + " pixels (" + declared + " bytes)");
+                checkDeclared(labelFile, count, IDX_LABEL_HEADER, count + " labels");
+                if (imageBytes > Images.MAX_PIXELS) {
+                    throw new DataException("[" + imageFile + "] holds " + rows + "x" + columns + " images; expected at most " + Images.MAX_PIXELS + " pixels per image");
+                }
                 side = rows;
-                byte[] image = new byte[rows * columns];
                 for (int i = 0; i < count; i++) {
-                    images.readFully(image);
+                    // grows with the bytes that arrive: a gzip file that holds less than it declares ends early instead
+                    byte[] image = images.readNBytes((int) imageBytes);
+                    if (image.length < imageBytes) {
+                        throw new DataException("[" + imageFile + "] ends within image " + i + " of the " + count + " it declares: the file is truncated");
+                    }
                     int label = labels.readUnsignedByte();
                     byLabel.computeIfAbsent(label, key -> new ByteArrayOutputStream()).writeBytes(Images.resizeBytes(image, 1, rows, columns, size, size));
                 }
             }
             catch (EOFException e) {
                 throw new DataException("[" + imageFile + "] or its labels end early: the file is truncated", e);
+            }
+            catch (ZipException e) {
+                throw new DataException("[" + imageFile + "] or its labels [" + labelFile + "] hold corrupt gzip data: " + e.getMessage(), e);
             }
             catch (IOException e) {
                 throw new UncheckedIOException("Cannot read [" + imageFile + "]: " + e.getMessage(), e);
@@ -112,29 +136,35 @@ public final class BinaryDatasets
                 Files.readAllLines(meta, StandardCharsets.UTF_8).stream().map(String::strip).filter(line -> !line.isEmpty()).forEach(names::add);
             }
         }
+        catch (CharacterCodingException e) {
+            throw new DataException("[" + meta + "] is not UTF-8 text: " + e.getMessage(), e);
+        }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot read [" + meta + "]: " + e.getMessage(), e);
         }
         Map<Integer, ByteArrayOutputStream> byLabel = new TreeMap<>();
         for (Path batch : batches) {
-            byte[] data;
-            try {
-                data = Files.readAllBytes(batch);
+            // record by record: a batch is never held whole, whatever its size
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(batch), 1 << 16)) {
+                long length = Files.size(batch);
+                if (length % CIFAR_RECORD != 0) {
+                    throw new DataException("[" + batch + "] is " + length + " bytes, not a whole number of " + CIFAR_RECORD + "-byte CIFAR-10 records");
+                }
+                for (long record = 0; record < length / CIFAR_RECORD; record++) {
+                    byte[] data = in.readNBytes(CIFAR_RECORD);
+                    if (data.length < CIFAR_RECORD) {
+                        throw new DataException("[" + batch + "] ends within record " + record + ": the file changed while it was read");
+                    }
+                    int label = data[0] & 0xFF;
+                    if (label > 9) {
+                        throw new DataException("[" + batch + "] record " + record + " has label " + label + ", expected 0..9");
+                    }
+                    byte[] image = Arrays.copyOfRange(data, 1, CIFAR_RECORD);
+                    byLabel.computeIfAbsent(label, key -> new ByteArrayOutputStream()).writeBytes(Images.resizeBytes(image, 3, CIFAR_SIDE, CIFAR_SIDE, size, size));
+                }
             }
             catch (IOException e) {
                 throw new UncheckedIOException("Cannot read [" + batch + "]: " + e.getMessage(), e);
-            }
-            if (data.length % CIFAR_RECORD != 0) {
-                throw new DataException("[" + batch + "] is " + data.length + " bytes, not a whole number of " + CIFAR_RECORD + "-byte CIFAR-10 records");
-            }
-            byte[] image = new byte[CIFAR_RECORD - 1];
-            for (int offset = 0; offset < data.length; offset += CIFAR_RECORD) {
-                int label = data[offset] & 0xFF;
-                if (label > 9) {
-                    throw new DataException("[" + batch + "] record " + offset / CIFAR_RECORD + " has label " + label + ", expected 0..9");
-                }
-                System.arraycopy(data, offset + 1, image, 0, image.length);
-                byLabel.computeIfAbsent(label, key -> new ByteArrayOutputStream()).writeBytes(Images.resizeBytes(image, 3, CIFAR_SIDE, CIFAR_SIDE, size, size));
             }
         }
         ImageShape shape = new ImageShape(3, size, size);
@@ -150,7 +180,54 @@ public final class BinaryDatasets
             throws IOException
     {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        return new DataInputStream(file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
+        if (!isGzip(file)) {
+            return new DataInputStream(in);
+        }
+        try {
+            return new DataInputStream(new GZIPInputStream(in, 1 << 16));
+        }
+        catch (ZipException | EOFException e) {
+            in.close();
+            throw new DataException("[" + file + "] is not a gzip file: " + (e.getMessage() == null ? "it ends early" : e.getMessage()), e);
+        }
+        catch (IOException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    private static boolean isGzip(Path file)
+    {
+        return file.getFileName().toString().endsWith(".gz");
+    }
+
+    /**
+     * Refuses a file whose header declares more data than the file can hold: exactly its length after
+     * the header when plain; when gzipped, at most what deflate's best ratio inflates its length to.
+     */
+    private static void checkDeclared(Path file, long declaredBytes, int headerBytes, String declared)
+            throws IOException
+    {
+        long length = Files.size(file);
+        if (isGzip(file)) {
+            long inflated = length * MAX_DEFLATE_RATIO;
+            if (declaredBytes > inflated) {
+                throw new DataException("[" + file + "] declares " + declared + ", more than its " + length + " bytes of gzip data can inflate to (" + inflated + ")");
+            }
+        }
+        else if (declaredBytes != length - headerBytes) {
+            throw new DataException("[" + file + "] declares " + declared + " but holds " + (length - headerBytes) + " bytes after its " + headerBytes + "-byte header");
+        }
+    }
+
+    private static long multiplyExact(Path file, int count, long imageBytes)
+    {
+        try {
+            return Math.multiplyExact(count, imageBytes);
+        }
+        catch (ArithmeticException e) {
+            throw new DataException("[" + file + "] declares " + count + " images of " + imageBytes + " bytes, more bytes than a long counts", e);
+        }
     }
 
     private static List<Path> list(Path folder, Predicate<String> name)

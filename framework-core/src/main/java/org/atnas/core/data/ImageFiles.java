@@ -1,5 +1,6 @@
 package org.atnas.core.data;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -21,6 +23,8 @@ import java.util.zip.ZipFile;
 final class ImageFiles
 {
     static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
+    /** Every file is held in memory until decoded; no image of a few-shot data set comes near this. */
+    static final int MAX_FILE_BYTES = 64 << 20;
 
     /**
      * An image file.
@@ -63,6 +67,10 @@ final class ImageFiles
                 for (int i = 0; i < relative.getNameCount() - 1; i++) {
                     folders.add(relative.getName(i).toString());
                 }
+                long size = Files.size(path);
+                if (size > MAX_FILE_BYTES) {
+                    throw tooLarge(path.toString(), size + " bytes");
+                }
                 files.add(new ImageFile(folders, path.getFileName().toString(), path.toString(), Files.readAllBytes(path)));
             }
         }
@@ -87,18 +95,35 @@ final class ImageFiles
             entries.sort((a, b) -> a.getName().compareTo(b.getName()));
             for (ZipEntry entry : entries) {
                 String[] parts = entry.getName().split("/");
+                String source = zip + "!" + entry.getName();
+                if (entry.getSize() > MAX_FILE_BYTES) {
+                    throw tooLarge(source, entry.getSize() + " bytes");
+                }
                 try (InputStream in = archive.getInputStream(entry)) {
-                    files.add(new ImageFile(List.of(parts).subList(0, parts.length - 1), parts[parts.length - 1], zip + "!" + entry.getName(), in.readAllBytes()));
+                    // the declared size may lie: read one byte past the bound to know without reading on
+                    byte[] data = in.readNBytes(MAX_FILE_BYTES + 1);
+                    if (data.length > MAX_FILE_BYTES) {
+                        throw tooLarge(source, "more than " + MAX_FILE_BYTES + " bytes");
+                    }
+                    files.add(new ImageFile(List.of(parts).subList(0, parts.length - 1), parts[parts.length - 1], source, data));
+                }
+                catch (ZipException | EOFException e) {
+                    throw new DataException("Zip entry [" + source + "] is corrupt: " + (e.getMessage() == null ? "it ends early" : e.getMessage()), e);
                 }
             }
         }
-        catch (java.util.zip.ZipException e) {
-            throw new DataException("Data file [" + zip + "] is not a readable zip archive: " + e.getMessage(), e);
+        catch (ZipException | EOFException e) {
+            throw new DataException("Data file [" + zip + "] is not a readable zip archive: " + (e.getMessage() == null ? "it ends early" : e.getMessage()), e);
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot read data archive [" + zip + "]: " + e.getMessage(), e);
         }
         return files;
+    }
+
+    private static DataException tooLarge(String source, String size)
+    {
+        return new DataException("Image file [" + source + "] is " + size + "; expected at most " + MAX_FILE_BYTES + " bytes");
     }
 
     /** Refuses entries such as {@code ../x} or {@code /etc/x} that would land outside a folder they were extracted to. */

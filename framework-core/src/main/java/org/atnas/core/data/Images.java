@@ -3,12 +3,23 @@ package org.atnas.core.data;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /** Decoding and resizing of images into the byte layout of {@link ImageClass}. */
 final class Images
 {
+    private static final int MAX_SIDE = 4096;
+    /**
+     * The most pixels an image may have: far above any data set here (Omniglot 105², Mini-ImageNet
+     * 84²), far below what would exhaust the heap once decoded and resized (several bytes a pixel).
+     */
+    static final long MAX_PIXELS = (long) MAX_SIDE * MAX_SIDE;
+
     private Images() {}
 
     /**
@@ -19,8 +30,29 @@ final class Images
     static BufferedImage decode(byte[] data, String source)
     {
         BufferedImage image;
-        try {
-            image = ImageIO.read(new ByteArrayInputStream(data));
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new DataException("Cannot decode image [" + source + "]: not a PNG or JPEG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // the header's size is read first: a small file may declare a raster of gigabytes
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if ((long) width * height > MAX_PIXELS) {
+                    throw new DataException("Cannot decode image [" + source + "]: it declares " + width + "x" + height + " pixels; expected at most " + MAX_PIXELS + " pixels ("
+                            + MAX_SIDE + "x" + MAX_SIDE + ")");
+                }
+                image = reader.read(0);
+            }
+            finally {
+                reader.dispose();
+            }
+        }
+        catch (DataException e) {
+            throw e;
         }
         catch (IOException | RuntimeException e) {
             throw new DataException("Cannot decode image [" + source + "]: " + e.getMessage(), e);

@@ -3,8 +3,10 @@ package org.atnas.core.data;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +59,13 @@ public final class MiniImageNet
                     if (cells.length != 2 || cells[0].isEmpty() || cells[1].isEmpty()) {
                         throw new DataException("[" + csv + "] line " + number + ": expected filename,label, got [" + line + "]");
                     }
-                    Path image = images.resolve(cells[0]).normalize();
+                    Path image;
+                    try {
+                        image = images.resolve(cells[0]).normalize();
+                    }
+                    catch (InvalidPathException e) {
+                        throw new DataException("[" + csv + "] line " + number + " names image [" + cells[0] + "], which is not a valid path: " + e.getReason(), e);
+                    }
                     if (!image.startsWith(images.normalize()) || !Files.isRegularFile(image)) {
                         throw new DataException("[" + csv + "] line " + number + " names image [" + cells[0] + "], which is not in [" + images + "]");
                     }
@@ -68,6 +76,9 @@ public final class MiniImageNet
                     byLabel.computeIfAbsent(cells[1], key -> new ArrayList<>()).add(image);
                 }
             }
+            catch (CharacterCodingException e) {
+                throw new DataException("[" + csv + "] is not UTF-8 text: " + e.getMessage(), e);
+            }
             catch (IOException e) {
                 throw new UncheckedIOException("Cannot read [" + csv + "]: " + e.getMessage(), e);
             }
@@ -77,13 +88,22 @@ public final class MiniImageNet
         for (Map.Entry<String, List<Path>> entry : byLabel.entrySet()) {
             List<byte[]> decoded = entry.getValue().parallelStream().map(path -> {
                 try {
+                    long length = Files.size(path);
+                    if (length > ImageFiles.MAX_FILE_BYTES) {
+                        throw new DataException("Image file [" + path + "] is " + length + " bytes; expected at most " + ImageFiles.MAX_FILE_BYTES + " bytes");
+                    }
                     return Images.toBytes(Images.decode(Files.readAllBytes(path), path.toString()), 3, size, size, false);
                 }
                 catch (IOException e) {
                     throw new UncheckedIOException("Cannot read image [" + path + "]: " + e.getMessage(), e);
                 }
             }).toList();
-            byte[] pixels = new byte[decoded.size() * shape.size()];
+            long bytes = (long) decoded.size() * shape.size();
+            if (bytes > Integer.MAX_VALUE - 8) {
+                throw new DataException("Mini-ImageNet class [" + entry.getKey() + "] of [" + root + "] holds " + decoded.size() + " images of " + shape + ", " + bytes
+                        + " bytes; expected at most " + (Integer.MAX_VALUE - 8) + " bytes per class (a smaller image size)");
+            }
+            byte[] pixels = new byte[(int) bytes];
             for (int i = 0; i < decoded.size(); i++) {
                 System.arraycopy(decoded.get(i), 0, pixels, i * shape.size(), shape.size());
             }

@@ -2,6 +2,7 @@ package org.atnas.core.search;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,6 +53,7 @@ public record Checkpoint(int step, int generation, Population population, Map<St
     public static final int FORMAT = 1;
     static final String DIRECTORY = "checkpoints";
     private static final String LATEST = "latest";
+    private static final int MAX_LATEST_BYTES = 4096;
     private static final String MANIFEST = "manifest.json";
     private static final String SUPERNET = "supernet.safetensors";
     private static final String ADAM = "adam.safetensors";
@@ -135,17 +137,37 @@ public record Checkpoint(int step, int generation, Population population, Map<St
         if (!Files.isDirectory(runDirectory)) {
             throw new IllegalArgumentException("Run directory [" + runDirectory + "] does not exist");
         }
-        Path latest = runDirectory.resolve(DIRECTORY).resolve(LATEST);
+        Path checkpoints = runDirectory.resolve(DIRECTORY);
+        Path latest = checkpoints.resolve(LATEST);
         if (!Files.isRegularFile(latest)) {
             throw new IllegalArgumentException("[" + runDirectory + "] is not a search run directory with a checkpoint: " + latest + " does not exist");
         }
+        String expected = "expected the name of one folder inside [" + checkpoints + "], such as step-0000004";
+        String name;
         try {
-            Path folder = runDirectory.resolve(DIRECTORY).resolve(Files.readString(latest).strip());
-            return read(folder);
+            long size = Files.size(latest);
+            // the pointer holds one folder name; a larger file is not one, and is not read whole
+            if (size > MAX_LATEST_BYTES) {
+                throw new IllegalArgumentException("Checkpoint pointer [" + latest + "] is " + size + " bytes long; " + expected);
+            }
+            name = Files.readString(latest).strip();
+        }
+        catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("Checkpoint pointer [" + latest + "] is not UTF-8 text; " + expected, e);
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot read [" + latest + "]: " + e.getMessage(), e);
         }
+        // resume follows the pointer: a path of its own (../.., /etc) would load a checkpoint from outside the run
+        if (!isFolderName(name) || !checkpoints.resolve(name).normalize().getParent().equals(checkpoints.normalize())) {
+            throw new IllegalArgumentException("Checkpoint pointer [" + latest + "] holds [" + name + "]; " + expected);
+        }
+        return read(checkpoints.resolve(name));
+    }
+
+    private static boolean isFolderName(String name)
+    {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.chars().noneMatch(c -> c == '/' || c == '\\' || c == ':' || Character.isISOControl(c));
     }
 
     static Checkpoint read(Path folder)
