@@ -9,6 +9,7 @@ import org.atnas.core.config.ConfigurationException;
 import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.plugin.ContextClassLoaderProxy;
 import org.atnas.core.plugin.RegisteredComponent;
+import org.atnas.core.plugin.ThreadContextClassLoader;
 
 import static java.util.Objects.requireNonNull;
 
@@ -64,11 +65,8 @@ public final class Components
             throw new IllegalStateException(service.label() + " [" + component.name() + "] is not bound");
         }
         ClassLoader loader = component.plugin().classLoader();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
         Object instance;
-        try {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
             instance = factory.create(configuration.contextFor(component));
         }
         catch (ConfigurationException e) {
@@ -76,9 +74,6 @@ public final class Components
         }
         catch (RuntimeException | LinkageError e) {
             throw new ComponentStartException(service.title() + " [" + component.name() + "] from plugin folder [" + component.plugin().location() + "] failed to start: " + e.getMessage(), e);
-        }
-        finally {
-            thread.setContextClassLoader(previous);
         }
         if (!type.isInstance(instance)) {
             throw new ComponentStartException(service.title() + " [" + component.name() + "] from plugin folder [" + component.plugin().location() + "] made a " + (instance == null ? "null" : instance.getClass().getName()) + ", expected a " + type.getName());

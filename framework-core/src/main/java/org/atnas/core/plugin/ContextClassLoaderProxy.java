@@ -72,18 +72,12 @@ public final class ContextClassLoaderProxy
                 arguments[i] = unwrapOwn(arguments[i]);
             }
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
         Object result;
-        try {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
             result = method.invoke(target, arguments);
         }
         catch (InvocationTargetException e) {
             throw e.getCause();
-        }
-        finally {
-            thread.setContextClassLoader(previous);
         }
         Class<?> returnType = method.getReturnType();
         if (result != null && returnType.isInterface() && returnType.getPackageName().startsWith(API_PACKAGE) && !BackendHandle.class.isAssignableFrom(returnType)) {
