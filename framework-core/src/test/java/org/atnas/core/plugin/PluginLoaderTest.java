@@ -13,6 +13,7 @@ import org.atnas.api.plugin.Plugin;
 import org.atnas.core.Components;
 import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
+import org.atnas.core.config.ConfigurationDocumentation;
 import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.testing.PluginCompiler;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,31 @@ class PluginLoaderTest
         Evolver evolver = components.get(ServiceType.EVOLVER, Evolver.class);
         assertThat(evolver.name()).isEqualTo("keep-best");
         assertThat(ContextClassLoaderProxy.unwrap(evolver).getClass().getClassLoader()).isSameAs(plugin.classLoader());
+    }
+
+    @Test
+    void aChoiceOfAThirdPartyPluginIsDocumentedAndChecked()
+    {
+        PluginCompiler.compilePlugin(plugins, "tournament", "example.tournament.TournamentPlugin", """
+                package example.tournament;
+                import java.util.List;
+                import org.atnas.api.Evolver;
+                import org.atnas.api.plugin.*;
+                public final class TournamentPlugin implements Plugin {
+                    static final Setting<String> SELECTION = Setting.oneOf("tournament.selection", "binary", List.of("binary", "ternary", "ranked"), "How parents are drawn.");
+                    public String apiVersion() { return ApiVersion.CURRENT; }
+                    public List<ComponentFactory<?>> components() {
+                        return List.of(ComponentFactory.of(Evolver.class, "tournament", "tournament selection", List.of(SELECTION), context -> { throw new UnsupportedOperationException(); }));
+                    }
+                }
+                """);
+        PluginRegistry registry = new PluginRegistry(loader.loadFolders(plugins));
+
+        assertThat(ConfigurationDocumentation.defaults(registry)).contains(
+                "\n# How parents are drawn.\n# Type: one of [binary, ternary, ranked]. Default: binary.\n#tournament.selection = binary\n");
+        assertThatThrownBy(() -> ResolvedConfiguration.resolve(
+                Configuration.load(Optional.empty(), List.of("evolver=tournament", "tournament.selection=roulette")), registry, EnumSet.of(ServiceType.EVOLVER)))
+                .hasMessage("Invalid value [roulette] for key [tournament.selection] (from --set): expected one of [binary, ternary, ranked]");
     }
 
     @Test
