@@ -49,6 +49,8 @@ public final class Components
     }
 
     /** A new instance of the selected component, or empty when the selection is {@code none}. */
+    // "try": the ThreadContextClassLoader resource only scopes the context class loader, it is never referenced
+    @SuppressWarnings("try")
     public <T> Optional<T> create(ServiceType service, Class<T> type)
     {
         if (!service.type().equals(type)) {

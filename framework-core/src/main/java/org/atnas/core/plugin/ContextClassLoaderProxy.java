@@ -56,6 +56,8 @@ public final class ContextClassLoaderProxy
         return argument;
     }
 
+    // "try": the ThreadContextClassLoader resource only scopes the context class loader, it is never referenced
+    @SuppressWarnings("try")
     @Override
     public Object invoke(Object proxy, Method method, Object[] arguments)
             throws Throwable

@@ -149,6 +149,8 @@ public final class PluginLoader
         return plugin;
     }
 
+    // "try": the ThreadContextClassLoader resource only scopes the context class loader, it is never referenced
+    @SuppressWarnings("try")
     private static List<Plugin> discover(ClassLoader loader, String location)
     {
         List<Plugin> plugins = new ArrayList<>();
@@ -164,6 +166,8 @@ public final class PluginLoader
         return plugins;
     }
 
+    // "try": the ThreadContextClassLoader resource only scopes the context class loader, it is never referenced
+    @SuppressWarnings("try")
     private static InstalledPlugin install(Plugin plugin, String name, String location, ClassLoader loader, String version)
     {
         try (var ignored = new ThreadContextClassLoader(loader)) {

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+// "try": each resource only scopes the context class loader, it is never referenced
+@SuppressWarnings("try")
 class ThreadContextClassLoaderTest
 {
     private static final ClassLoader FIRST = new URLClassLoader("plugin-first", new URL[0], null);
