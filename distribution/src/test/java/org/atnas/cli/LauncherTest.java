@@ -47,7 +47,7 @@ class LauncherTest
     {
         Result version = run(home, "--version");
         assertThat(version.status()).isZero();
-        assertThat(version.out()).isEqualTo("atnas 0.1.0 (API 1.0)\n");
+        assertThat(version.out()).isEqualTo("atnas 0.1.0 (API 1.1)\n");
         // picocli reports a description it cannot format (a lone %) on System.err, past the launcher's writers
         java.io.PrintStream standardError = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
@@ -74,7 +74,7 @@ class LauncherTest
     {
         Result listed = run(home, "plugins");
         assertThat(listed.status()).isZero();
-        assertThat(listed.out()).contains("keep-best  1.2.3    1.0  evolver  keep-best  keeps the best, samples the rest");
+        assertThat(listed.out()).contains("keep-best  1.2.3    1.1  evolver  keep-best  keeps the best, samples the rest");
 
         Path config = home.resolve("my.properties");
         Files.writeString(config, "evolver = keep-best\nkeep-best.keep = 5\n");
@@ -130,7 +130,7 @@ class LauncherTest
         PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
                 PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
         assertThat(run(home, "plugins"))
-                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.0; rebuild the plugin against API 1.0\n"));
+                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1\n"));
     }
 
     @Test
@@ -165,7 +165,7 @@ class LauncherTest
         assertThat(run(home, "data", "inspect", "--dataset", "omniglot"))
                 .isEqualTo(new Result(1, "", "error: Missing value for key [data.path]: data set omniglot is read from files\n"));
         assertThat(run(home, "data", "inspect", "--dataset", "mnist"))
-                .isEqualTo(new Result(1, "", "error: Unknown data set [mnist] for key [data.dataset]; known: [glyphs, omniglot, mini-imagenet, image-folder, idx, cifar10]\n"));
+                .isEqualTo(new Result(1, "", "error: Invalid value [mnist] for key [data.dataset] (from --dataset/--path): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, cifar10]\n"));
         assertThat(run(home, "data", "baseline", "--set", "glyphs.classes=20", "--set", "task.ways=6", "--set", "runs.directory=" + home.resolve("runs")))
                 .isEqualTo(new Result(1, "", "error: The meta-test split has 4 classes, fewer than the 6 ways of a task\n"));
         assertThat(run(home, "data", "inspect", "--dataset", "omniglot", "--path", home.resolve("missing.zip").toString()))

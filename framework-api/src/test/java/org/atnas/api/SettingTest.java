@@ -1,6 +1,7 @@
 package org.atnas.api;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.atnas.api.plugin.Setting;
 import org.junit.jupiter.api.Test;
@@ -35,5 +36,34 @@ class SettingTest
                 .hasMessage("Setting key [Darts.Cells] must be dot-separated words of lower case letters, digits and dashes");
         assertThatThrownBy(() -> Setting.integer("darts.cells", 0, 1, 64, "cells"))
                 .hasMessage("Default [0] of setting [darts.cells] is not an integer from 1 to 64");
+    }
+
+    @Test
+    void aChoiceListsItsValuesInTypeAndError()
+    {
+        Setting<String> method = Setting.oneOf("search.method", "atnas", List.of("atnas", "random", "fixed"), "the method");
+        assertThat(method.type()).isEqualTo("one of [atnas, random, fixed]");
+        assertThat(method.choices()).containsExactly("atnas", "random", "fixed");
+        assertThat(method.defaultValue()).contains("atnas");
+        assertThat(method.parse(" random ")).isEqualTo("random");
+        assertThatThrownBy(() -> method.parse("Random")).hasMessage("one of [atnas, random, fixed]");
+        assertThatThrownBy(() -> method.parse("")).hasMessage("one of [atnas, random, fixed]");
+        assertThat(Setting.oneOf("x.mode", null, List.of("a", "b"), "a mode").defaultValue()).isEmpty();
+        assertThat(Setting.integer("darts.cells", 2, 1, 64, "cells").choices()).isEmpty();
+    }
+
+    @Test
+    void aChoiceChecksItsDefaultAndValues()
+    {
+        assertThatThrownBy(() -> Setting.oneOf("djl.precision", "float16", List.of("float32", "float64"), "precision"))
+                .hasMessage("Default [float16] of setting [djl.precision] is not one of [float32, float64]");
+        assertThatThrownBy(() -> Setting.oneOf("x.mode", null, List.of(), "a mode"))
+                .hasMessage("Setting [x.mode] offers no choice");
+        assertThatThrownBy(() -> Setting.oneOf("x.mode", "a", List.of("a", "a"), "a mode"))
+                .hasMessage("Setting [x.mode] lists a choice twice: [a, a]");
+        assertThatThrownBy(() -> Setting.oneOf("x.mode", "a", List.of("a", "b c"), "a mode"))
+                .hasMessage("Choice [b c] of setting [x.mode] must be a word without blanks");
+        assertThatThrownBy(() -> Setting.oneOf("X.Mode", "a", List.of("a"), "a mode"))
+                .hasMessage("Setting key [X.Mode] must be dot-separated words of lower case letters, digits and dashes");
     }
 }

@@ -9,6 +9,7 @@ import org.atnas.core.config.ConfigurationException;
 import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.plugin.ContextClassLoaderProxy;
 import org.atnas.core.plugin.RegisteredComponent;
+import org.atnas.core.plugin.ThreadContextClassLoader;
 
 import static java.util.Objects.requireNonNull;
 
@@ -46,6 +47,8 @@ public final class Components
     }
 
     /** A new instance of the selected component, or empty when the selection is {@code none}. */
+    // "try": the ThreadContextClassLoader resource only scopes the context class loader, it is never referenced
+    @SuppressWarnings("try")
     public <T> Optional<T> create(ServiceType service, Class<T> type)
     {
         if (!service.type().equals(type)) {
@@ -58,11 +61,8 @@ public final class Components
         RegisteredComponent component = selected.get();
         ComponentFactory<?> factory = component.factory();
         ClassLoader loader = component.plugin().classLoader();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
         Object instance;
-        try {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
             instance = factory.create(configuration.contextFor(component));
         }
         catch (ConfigurationException e) {
@@ -70,9 +70,6 @@ public final class Components
         }
         catch (RuntimeException | LinkageError e) {
             throw new ComponentStartException(service.title() + " [" + component.name() + "] from plugin folder [" + component.plugin().location() + "] failed to start: " + e.getMessage(), e);
-        }
-        finally {
-            thread.setContextClassLoader(previous);
         }
         if (!type.isInstance(instance)) {
             throw new ComponentStartException(service.title() + " [" + component.name() + "] from plugin folder [" + component.plugin().location() + "] made a " + (instance == null ? "null" : instance.getClass().getName()) + ", expected a " + type.getName());

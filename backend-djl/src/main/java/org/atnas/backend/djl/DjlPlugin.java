@@ -19,8 +19,8 @@ public final class DjlPlugin
             "Intra-op threads of PyTorch, shared by all workers; 0 for PyTorch's default (one per core). Read once, when the engine starts.");
     static final Setting<Path> CACHE_DIRECTORY = Setting.path("djl.cache-directory", null,
             "Where the PyTorch natives (about 430 MB) are unpacked on first use; default ~/.djl.ai.");
-    static final Setting<String> PRECISION = Setting.string("djl.precision", "float32",
-            "float32, or float64 (slower; for gradient checks).");
+    static final Setting<String> PRECISION = Setting.oneOf("djl.precision", "float32", List.of("float32", "float64"),
+            "Floating-point precision of the supernet: float32, or float64 (slower; for gradient checks).");
 
     @Override
     public String apiVersion()

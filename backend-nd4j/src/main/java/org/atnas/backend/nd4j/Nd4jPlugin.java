@@ -16,8 +16,8 @@ public final class Nd4jPlugin
 {
     static final Setting<Integer> THREADS = Setting.integer("nd4j.threads", 1, 0, 1024,
             "OpenMP threads per ND4J operation; 0 for ND4J's default (one per core). One thread per worker was the fastest on small cells.");
-    static final Setting<String> PRECISION = Setting.string("nd4j.precision", "float32",
-            "float32, or float64 (slower; for gradient checks).");
+    static final Setting<String> PRECISION = Setting.oneOf("nd4j.precision", "float32", List.of("float32", "float64"),
+            "Floating-point precision of the supernet: float32, or float64 (slower; for gradient checks).");
 
     @Override
     public String apiVersion()

@@ -6,12 +6,19 @@ package org.atnas.api.plugin;
  * the version it was compiled against, not the one it runs with.
  *
  * <p>A host accepts a plugin built against the same major version and a minor version no newer
- * than its own.
+ * than its own: a minor version only adds to the API, so a plugin built against an older one still
+ * links.
+ *
+ * <ul>
+ *     <li>1.0: the first API.</li>
+ *     <li>1.1: {@link Setting#oneOf}, a setting that is one of a closed list of words, and
+ *         {@link Setting#choices()}.</li>
+ * </ul>
  */
 public final class ApiVersion
 {
     /** {@code major.minor}. */
-    public static final String CURRENT = "1.0";
+    public static final String CURRENT = "1.1";
 
     private ApiVersion() {}
 }

@@ -1,6 +1,8 @@
 package org.atnas.api.plugin;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -18,14 +20,21 @@ public final class Setting<T>
     private final T defaultValue;
     private final String description;
     private final Function<String, T> parser;
+    private final List<String> choices;
 
     private Setting(String key, String type, T defaultValue, String description, Function<String, T> parser)
+    {
+        this(key, type, defaultValue, description, parser, List.of());
+    }
+
+    private Setting(String key, String type, T defaultValue, String description, Function<String, T> parser, List<String> choices)
     {
         this.key = requireNonNull(key, "key is null");
         this.type = requireNonNull(type, "type is null");
         this.defaultValue = defaultValue;
         this.description = requireNonNull(description, "description is null");
         this.parser = requireNonNull(parser, "parser is null");
+        this.choices = requireNonNull(choices, "choices is null");
         if (!key.matches("[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*")) {
             throw new IllegalArgumentException("Setting key [" + key + "] must be dot-separated words of lower case letters, digits and dashes");
         }
@@ -82,6 +91,44 @@ public final class Setting<T>
             }
             return text.strip();
         });
+    }
+
+    /**
+     * One of a closed list of words, for example a method {@code atnas}, {@code random} or
+     * {@code fixed} (Trino's {@code enumProperty}). The type reads {@code one of [atnas, random, fixed]},
+     * so documentation and the error for a bad value list the allowed ones. Values are compared
+     * exactly (after stripping surrounding blanks); the component maps the word to its meaning.
+     *
+     * @param defaultValue one of {@code choices}, or null when the key must be configured
+     * @param choices the allowed values, in the order documentation lists them: distinct words
+     *     without blanks
+     * @throws IllegalArgumentException if {@code choices} is empty, repeats a value or holds one
+     *     with blanks, or if {@code defaultValue} is not one of them
+     * @since 1.1
+     */
+    public static Setting<String> oneOf(String key, String defaultValue, List<String> choices, String description)
+    {
+        List<String> allowed = List.copyOf(requireNonNull(choices, "choices is null"));
+        if (allowed.isEmpty()) {
+            throw new IllegalArgumentException("Setting [" + key + "] offers no choice");
+        }
+        for (String choice : allowed) {
+            if (choice.isEmpty() || choice.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("Choice [" + choice + "] of setting [" + key + "] must be a word without blanks");
+            }
+        }
+        if (new HashSet<>(allowed).size() != allowed.size()) {
+            throw new IllegalArgumentException("Setting [" + key + "] lists a choice twice: " + allowed);
+        }
+        String type = "one of " + allowed;
+        checkDefault(key, defaultValue == null || allowed.contains(defaultValue), defaultValue, type);
+        return new Setting<>(key, type, defaultValue, description, text -> {
+            int index = allowed.indexOf(text.strip());
+            if (index < 0) {
+                throw new IllegalArgumentException(type);
+            }
+            return allowed.get(index);
+        }, allowed);
     }
 
     /**
@@ -144,6 +191,16 @@ public final class Setting<T>
     public String description()
     {
         return description;
+    }
+
+    /**
+     * The allowed values of a {@link #oneOf} setting, in declaration order; empty for every other kind.
+     *
+     * @since 1.1
+     */
+    public List<String> choices()
+    {
+        return choices;
     }
 
     /**

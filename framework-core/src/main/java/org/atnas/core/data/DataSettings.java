@@ -9,8 +9,8 @@ public final class DataSettings
 {
     public static final List<String> DATASETS = List.of("glyphs", "omniglot", "mini-imagenet", "image-folder", "idx", "cifar10");
 
-    public static final Setting<String> DATASET = Setting.string("data.dataset", "glyphs",
-            "The data set: one of " + DATASETS + ". glyphs is embedded (no download).");
+    public static final Setting<String> DATASET = Setting.oneOf("data.dataset", "glyphs", DATASETS,
+            "The data set; glyphs is embedded (no download).");
     public static final Setting<String> PATH = Setting.string("data.path", null,
             "Where the data set is: omniglot: zips or folders (comma-separated, merged); mini-imagenet: the folder with train.csv, val.csv, test.csv and images/; "
                     + "image-folder: <root>/<class>/*.png|jpg; idx: the folder of *-images-idx3-ubyte[.gz] files; cifar10: the folder of its .bin batches.");

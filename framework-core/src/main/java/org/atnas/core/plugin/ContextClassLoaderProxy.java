@@ -56,6 +56,8 @@ public final class ContextClassLoaderProxy
         return argument;
     }
 
+    // "try": the ThreadContextClassLoader resource only scopes the context class loader, it is never referenced
+    @SuppressWarnings("try")
     @Override
     public Object invoke(Object proxy, Method method, Object[] arguments)
             throws Throwable
@@ -72,18 +74,12 @@ public final class ContextClassLoaderProxy
                 arguments[i] = unwrapOwn(arguments[i]);
             }
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
         Object result;
-        try {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
             result = method.invoke(target, arguments);
         }
         catch (InvocationTargetException e) {
             throw e.getCause();
-        }
-        finally {
-            thread.setContextClassLoader(previous);
         }
         Class<?> returnType = method.getReturnType();
         if (result != null && returnType.isInterface() && returnType.getPackageName().startsWith(API_PACKAGE) && !BackendHandle.class.isAssignableFrom(returnType)) {

@@ -3,16 +3,25 @@ package org.atnas.core.plugin;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The class loader of one plugin folder: child-first. The API packages and SLF4J come from the
- * host (a plugin must see the very classes the host passes it); the JDK comes from the platform;
- * everything else from the plugin's own jars, so plugins may bundle any library version without
- * clashing with the host or each other.
+ * The class loader of one plugin folder (Trino's {@code PluginClassLoader}). A class or resource is
+ * looked up
+ * <ol>
+ *     <li>in the platform class loader (the JDK's own modules), so that a jar of the plugin cannot
+ *         shadow a platform package such as {@code javax.xml.parsers};</li>
+ *     <li>for the API packages and SLF4J ({@link #HOST_PACKAGES}), in the host only: a plugin must
+ *         see the very classes the host passes it, whatever its jars bundle;</li>
+ *     <li>for everything else, in the plugin's own jars only, so that plugins may bundle any library
+ *         version without clashing with the host or each other; the host's class path stays
+ *         invisible.</li>
+ * </ol>
  */
 final class PluginClassLoader
         extends URLClassLoader
@@ -31,18 +40,13 @@ final class PluginClassLoader
     protected Class<?> loadClass(String name, boolean resolve)
             throws ClassNotFoundException
     {
-        if (isHostClass(name)) {
-            return host.loadClass(name);
-        }
         synchronized (getClassLoadingLock(name)) {
             Class<?> loaded = findLoadedClass(name);
             if (loaded == null) {
-                try {
-                    loaded = findClass(name);
-                }
-                catch (ClassNotFoundException e) {
-                    loaded = getParent().loadClass(name);
-                }
+                loaded = findPlatformClass(name);
+            }
+            if (loaded == null) {
+                loaded = isHostClass(name) ? host.loadClass(name) : findClass(name);
             }
             if (resolve) {
                 resolveClass(loaded);
@@ -51,25 +55,35 @@ final class PluginClassLoader
         }
     }
 
+    /** The platform's class of that name, or null: most names are the plugin's own, so not finding one is the usual case. */
+    private Class<?> findPlatformClass(String name)
+    {
+        try {
+            return getParent().loadClass(name);
+        }
+        catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
     @Override
     public URL getResource(String name)
     {
-        if (isHostResource(name)) {
-            return host.getResource(name);
+        URL platform = getParent().getResource(name);
+        if (platform != null) {
+            return platform;
         }
-        URL url = findResource(name);
-        return url != null ? url : getParent().getResource(name);
+        return isHostResource(name) ? host.getResource(name) : findResource(name);
     }
 
     @Override
     public Enumeration<URL> getResources(String name)
             throws IOException
     {
-        if (isHostResource(name)) {
-            return host.getResources(name);
-        }
-        // only the plugin's own resources: the host's service files must not leak into the plugin's ServiceLoader
-        return findResources(name);
+        List<URL> resources = new ArrayList<>(Collections.list(getParent().getResources(name)));
+        // never the host's class path for other names: its service files must not leak into the plugin's ServiceLoader
+        resources.addAll(Collections.list(isHostResource(name) ? host.getResources(name) : findResources(name)));
+        return Collections.enumeration(resources);
     }
 
     private static boolean isHostClass(String name)

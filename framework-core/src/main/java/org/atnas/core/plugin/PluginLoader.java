@@ -149,12 +149,12 @@ public final class PluginLoader
         return plugin;
     }
 
+    // "try": the ThreadContextClassLoader resource only scopes the context class loader, it is never referenced
+    @SuppressWarnings("try")
     private static List<Plugin> discover(ClassLoader loader, String location)
     {
         List<Plugin> plugins = new ArrayList<>();
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(loader);
-        try {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
             Iterator<Plugin> iterator = ServiceLoader.load(Plugin.class, loader).iterator();
             while (iterator.hasNext()) {
                 plugins.add(iterator.next());
@@ -163,17 +163,14 @@ public final class PluginLoader
         catch (ServiceConfigurationError | LinkageError e) {
             throw new PluginLoadException("Plugin folder [" + location + "]: cannot create its " + Plugin.class.getSimpleName() + ": " + describe(e), e);
         }
-        finally {
-            Thread.currentThread().setContextClassLoader(previous);
-        }
         return plugins;
     }
 
+    // "try": the ThreadContextClassLoader resource only scopes the context class loader, it is never referenced
+    @SuppressWarnings("try")
     private static InstalledPlugin install(Plugin plugin, String name, String location, ClassLoader loader, String version)
     {
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(loader);
-        try {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
             String apiVersion;
             List<ComponentFactory<?>> components;
             try {
@@ -193,9 +190,6 @@ public final class PluginLoader
                 throw new PluginLoadException("Plugin folder [" + location + "]: " + plugin.getClass().getName() + " offers no component");
             }
             return new InstalledPlugin(name, location, version, apiVersion, loader, plugin, components);
-        }
-        finally {
-            Thread.currentThread().setContextClassLoader(previous);
         }
     }
 

@@ -3,12 +3,18 @@ package org.atnas.core.plugin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.atnas.api.Evolver;
 import org.atnas.api.plugin.Plugin;
+import org.atnas.core.Components;
 import org.atnas.core.ServiceType;
+import org.atnas.core.config.Configuration;
+import org.atnas.core.config.ConfigurationDocumentation;
+import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.testing.PluginCompiler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +46,7 @@ class PluginLoaderTest
         assertThat(plugin.name()).isEqualTo("keep-best");
         assertThat(plugin.location()).isEqualTo(plugins.getFileName() + "/keep-best");
         assertThat(plugin.version()).isEqualTo("1.2.3");
-        assertThat(plugin.apiVersion()).isEqualTo("1.0");
+        assertThat(plugin.apiVersion()).isEqualTo("1.1");
         assertThat(plugin.classLoader()).isInstanceOf(PluginClassLoader.class);
         assertThat(plugin.plugin().getClass().getClassLoader()).isSameAs(plugin.classLoader());
         assertThat(plugin.components()).singleElement().satisfies(factory -> {
@@ -115,17 +121,64 @@ class PluginLoaderTest
     {
         evolverPlugin("future", "future", "\"2.0\"", "");
         assertThatThrownBy(() -> loader.loadFolders(plugins))
-                .hasMessage("Plugin folder [" + plugins.getFileName() + "/future] was built against atnas API 2.0, but this host provides API 1.0; rebuild the plugin against API 1.0");
+                .hasMessage("Plugin folder [" + plugins.getFileName() + "/future] was built against atnas API 2.0, but this host provides API 1.1; rebuild the plugin against API 1.1");
+        assertThatThrownBy(() -> PluginLoader.checkApiVersion("0.9", "plugins/old"))
+                .hasMessage("Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1");
     }
 
     @Test
     void pluginBuiltForANewerMinorVersion()
     {
-        evolverPlugin("newer", "newer", "\"1.1\"", "");
+        evolverPlugin("newer", "newer", "\"1.2\"", "");
         assertThatThrownBy(() -> loader.loadFolders(plugins))
-                .hasMessage("Plugin folder [" + plugins.getFileName() + "/newer] was built against atnas API 1.1, but this host provides API 1.0; rebuild the plugin against API 1.0");
+                .hasMessage("Plugin folder [" + plugins.getFileName() + "/newer] was built against atnas API 1.2, but this host provides API 1.1; rebuild the plugin against API 1.1");
         assertThatThrownBy(() -> PluginLoader.checkApiVersion("one", "plugins/x"))
-                .hasMessage("Plugin folder [plugins/x] reports API version [one], expected major.minor such as 1.0");
+                .hasMessage("Plugin folder [plugins/x] reports API version [one], expected major.minor such as 1.1");
+    }
+
+    @Test
+    void pluginBuiltAgainstTheOlderMinorVersionLoadsAndIsSelected()
+    {
+        // the 1.0 contract: apiVersion() returns "1.0" and the plugin uses no 1.1 addition such as Setting.oneOf
+        evolverPlugin("keep-best", "keep-best", "\"1.0\"", "");
+        PluginRegistry registry = new PluginRegistry(loader.loadFolders(plugins));
+        InstalledPlugin plugin = registry.plugins().get(0);
+        assertThat(plugin.apiVersion()).isEqualTo("1.0");
+
+        ResolvedConfiguration configuration = ResolvedConfiguration.resolve(
+                Configuration.load(Optional.empty(), List.of("evolver=keep-best", "keep-best.keep=3")), registry, EnumSet.of(ServiceType.EVOLVER));
+        RegisteredComponent selected = configuration.selected(ServiceType.EVOLVER).orElseThrow();
+        assertThat(selected.name()).isEqualTo("keep-best");
+        assertThat(selected.plugin()).isSameAs(plugin);
+        Components components = new Components(configuration, Map.of(ServiceType.EVOLVER, Map.of(selected.name(), selected.factory())));
+        Evolver evolver = components.get(ServiceType.EVOLVER, Evolver.class);
+        assertThat(evolver.name()).isEqualTo("keep-best");
+        assertThat(ContextClassLoaderProxy.unwrap(evolver).getClass().getClassLoader()).isSameAs(plugin.classLoader());
+    }
+
+    @Test
+    void aChoiceOfAThirdPartyPluginIsDocumentedAndChecked()
+    {
+        PluginCompiler.compilePlugin(plugins, "tournament", "example.tournament.TournamentPlugin", """
+                package example.tournament;
+                import java.util.List;
+                import org.atnas.api.Evolver;
+                import org.atnas.api.plugin.*;
+                public final class TournamentPlugin implements Plugin {
+                    static final Setting<String> SELECTION = Setting.oneOf("tournament.selection", "binary", List.of("binary", "ternary", "ranked"), "How parents are drawn.");
+                    public String apiVersion() { return ApiVersion.CURRENT; }
+                    public List<ComponentFactory<?>> components() {
+                        return List.of(ComponentFactory.of(Evolver.class, "tournament", "tournament selection", List.of(SELECTION), context -> { throw new UnsupportedOperationException(); }));
+                    }
+                }
+                """);
+        PluginRegistry registry = new PluginRegistry(loader.loadFolders(plugins));
+
+        assertThat(ConfigurationDocumentation.defaults(registry)).contains(
+                "\n# How parents are drawn.\n# Type: one of [binary, ternary, ranked]. Default: binary.\n#tournament.selection = binary\n");
+        assertThatThrownBy(() -> ResolvedConfiguration.resolve(
+                Configuration.load(Optional.empty(), List.of("evolver=tournament", "tournament.selection=roulette")), registry, EnumSet.of(ServiceType.EVOLVER)))
+                .hasMessage("Invalid value [roulette] for key [tournament.selection] (from --set): expected one of [binary, ternary, ranked]");
     }
 
     @Test

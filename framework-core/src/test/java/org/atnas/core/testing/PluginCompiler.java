@@ -38,10 +38,21 @@ public final class PluginCompiler
      */
     public static Path compile(Path pluginsDirectory, String name, String version, Map<String, String> sources, Map<String, String> resources)
     {
+        return compile(pluginsDirectory, name, version, sources, resources, List.of());
+    }
+
+    /**
+     * As {@link #compile(Path, String, String, Map, Map)}, with more javac options: for example
+     * {@code --limit-modules java.base}, so that a plugin may declare classes in a package the
+     * platform has (javac refuses a package that another observable module holds).
+     */
+    public static Path compile(Path pluginsDirectory, String name, String version, Map<String, String> sources, Map<String, String> resources, List<String> javacOptions)
+    {
         try {
             Path sourceRoot = Files.createTempDirectory("plugin-src-");
             Path classes = Files.createTempDirectory("plugin-classes-");
             List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(), "-classpath", apiClasspath(), "--release", "17", "-proc:none"));
+            arguments.addAll(javacOptions);
             for (Map.Entry<String, String> source : sources.entrySet()) {
                 Path file = sourceRoot.resolve(source.getKey().replace('.', '/') + ".java");
                 Files.createDirectories(file.getParent());

@@ -1,5 +1,6 @@
 package org.atnas.predictor.weka;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,7 +37,7 @@ public final class WekaPlugin
 
     private static Setting<String> encoding(String component)
     {
-        return Setting.string(component + ".encoding", Encoding.ONE_HOT.configName(),
+        return Setting.oneOf(component + ".encoding", Encoding.ONE_HOT.configName(), Arrays.stream(Encoding.values()).map(Encoding::configName).toList(),
                 "How a code becomes features: one-hot (one 0/1 feature per edge and op) or integer (one number per edge).");
     }
 

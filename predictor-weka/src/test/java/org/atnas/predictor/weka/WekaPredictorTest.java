@@ -110,6 +110,9 @@ class WekaPredictorTest
                 .hasMessage("Predictor [random-forest] needs at least 3 evaluated architectures to train, got 2");
         assertThatThrownBy(() -> predictor("rbf", Map.of("rbf.encoding", "binary")))
                 .hasMessage("Invalid value [binary] for key [rbf.encoding]: expected one-hot or integer");
+        // the configuration refuses it before the factory runs, listing the choices
+        assertThat(WekaPlugin.RBF_ENCODING.type()).isEqualTo("one of [one-hot, integer]");
+        assertThatThrownBy(() -> WekaPlugin.RBF_ENCODING.parse("binary")).hasMessage("one of [one-hot, integer]");
     }
 
     @Test

@@ -22,8 +22,8 @@ public final class NasBench201Plugin
             "Channels of the first stage, doubled by each residual reduction block (the benchmark: 16).");
     static final Setting<Path> TABLE = Setting.path("nasbench201.table", null,
             "The NATS-Bench topology table nats_bench_tss.csv, for searches against measured accuracies (atnas bench evolver). Optional.");
-    static final Setting<String> METRIC = Setting.string("nasbench201.metric", TableMetric.CIFAR10.configName(),
-            "The table column used as fitness: one of " + TableMetric.NAMES + ".");
+    static final Setting<String> METRIC = Setting.oneOf("nasbench201.metric", TableMetric.CIFAR10.configName(), TableMetric.NAMES,
+            "The table column used as fitness: test accuracy on CIFAR-10, CIFAR-100 or ImageNet16-120.");
 
     @Override
     public String apiVersion()
