@@ -15,9 +15,9 @@ public final class SearchSettings
             "B_arch: architectures drawn from the population for each meta-step.");
     public static final Setting<Integer> TASK_BATCH = Setting.integer("search.task-batch", 4, 1, 100_000,
             "B_task: tasks per worker and meta-step (Eq. 7: a meta-step averages over workers x B_task tasks); with search.task-batch-scope = step, tasks per meta-step shared out among the workers. Each (architecture, task) pair gives one meta-gradient.");
-    public static final Setting<String> TASK_BATCH_SCOPE = Setting.string("search.task-batch-scope", "worker",
+    public static final Setting<String> TASK_BATCH_SCOPE = Setting.oneOf("search.task-batch-scope", "worker", List.of("worker", "step"),
             "worker: each of the workers draws its own B_task tasks from its shard of the task pool, as in the paper's Eq. 7; step: B_task tasks per meta-step, shared out among the workers (then the number of workers does not change the result).");
-    public static final Setting<String> ARCHITECTURE_SAMPLING = Setting.string("search.architecture-sampling", "per-task",
+    public static final Setting<String> ARCHITECTURE_SAMPLING = Setting.oneOf("search.architecture-sampling", "per-task", List.of("per-task", "per-step"),
             "per-task: B_arch architectures are drawn for each task of a meta-step, as in Algorithm 1 (lines 5-6); per-step: one draw of B_arch architectures serves every task of the meta-step.");
     public static final Setting<Long> MAX_MULTIPLY_ADDS = Setting.longInteger("search.max-multiply-adds", 0L,
             "The FLOPs constraint of Sec. 3.3: architectures with more multiply-adds per image are never sampled, bred or kept (initial population, warm-up, crossover, mutation, refill); 0: no constraint.");
@@ -40,7 +40,7 @@ public final class SearchSettings
     public static final Setting<Integer> CHECKPOINT_EVERY = Setting.integer("search.checkpoint-every", 200, 1, 100_000_000,
             "Meta-steps between checkpoints (one is also written at the end and on Ctrl-C).");
 
-    public static final Setting<String> METHOD = Setting.string("search.method", "atnas",
+    public static final Setting<String> METHOD = Setting.oneOf("search.method", "atnas", List.of("atnas", "random", "fixed"),
             "atnas: the full algorithm; random: the population is sampled and never evolved, the best on meta-val is picked; fixed: meta-trains search.fixed-code alone (population and arch-batch are not used). The baselines of a study, in the same engine.");
     public static final Setting<String> FIXED_CODE = Setting.string("search.fixed-code", null,
             "The architecture that search.method = fixed meta-trains: a name the search space knows (darts-v2 in the DARTS space), a code, or the space's notation.");

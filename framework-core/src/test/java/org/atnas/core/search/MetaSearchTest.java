@@ -228,7 +228,7 @@ class MetaSearchTest
         assertThatThrownBy(() -> engine("search.workers=5"))
                 .hasMessage("search.workers (5) is larger than search.task-pool (4): every worker needs a shard of the pool");
         assertThatThrownBy(() -> engine("search.task-batch-scope=everywhere"))
-                .hasMessage("search.task-batch-scope: unknown value [everywhere], expected one of worker, step");
+                .hasMessage("Invalid value [everywhere] for key [search.task-batch-scope]: expected one of [worker, step]");
         assertThatThrownBy(() -> engine("search.max-multiply-adds=-1"))
                 .hasMessage("search.max-multiply-adds must not be negative, got -1");
         // the backend's missing capability fails when the engine makes the supernet, before any work
