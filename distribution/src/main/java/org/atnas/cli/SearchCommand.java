@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.atnas.api.ArchitectureCode;
@@ -19,6 +17,7 @@ import org.atnas.core.config.Configuration;
 import org.atnas.core.export.ArchitectureExport;
 import org.atnas.core.run.RunDirectory;
 import org.atnas.core.search.Checkpoint;
+import org.atnas.core.search.FinalTraining;
 import org.atnas.core.search.MetaSearch;
 import org.atnas.core.search.MetaTest;
 import org.atnas.core.search.SearchEngine;
@@ -45,11 +44,14 @@ final class SearchCommand
     @Option(names = "--evaluate", description = "When the search finishes, evaluates the best measured architecture on meta-test tasks, as atnas evaluate does.")
     boolean evaluate;
 
-    @Option(names = "--tasks", defaultValue = "600", paramLabel = "N", description = "Meta-test tasks of --evaluate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tasks", defaultValue = "600", paramLabel = "N", description = "Meta-test tasks of --evaluate and --final-training (default: ${DEFAULT-VALUE}).")
     int tasks;
 
     @Option(names = "--export", description = "When the search finishes, exports the best measured architecture with its cell pictures, as atnas export does.")
     boolean export;
+
+    @Option(names = "--final-training", description = "When the search finishes, runs the final training of its best architecture (train.* settings), as atnas train does, and evaluates the trained network.")
+    boolean finalTraining;
 
     @Mixin
     ConfigOptions config;
@@ -80,35 +82,15 @@ final class SearchCommand
         MetaSearch.Outcome outcome;
         try (SearchEngine engine = run.engine(directory.path(), checkpoint)) {
             MetaSearch search = engine.search();
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                // Ctrl-C: let the current meta-step finish and the checkpoint be written before the JVM exits
-                search.requestStop();
-                try {
-                    finished.await(10, TimeUnit.MINUTES);
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "atnas-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                outcome = search.run(new ProgressBar(err, System.console() != null));
-                summarize(launcher.out(), run, directory, search, outcome);
-            }
-            finally {
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                }
-                catch (IllegalStateException e) {
-                    // the JVM is already shutting down: the hook is running and waits for the latch above
-                }
-            }
+            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null));
+            summarize(launcher.out(), run, directory, search, outcome);
         }
         if (outcome == MetaSearch.Outcome.FINISHED && (evaluate || export)) {
             // after the search closed its supernet and workers: the evaluation makes its own from the final checkpoint
             conclude(launcher, run, directory.path());
+        }
+        if (outcome == MetaSearch.Outcome.FINISHED && finalTraining) {
+            Training.start(launcher, FinalTraining.prepare(launcher.plugins(), directory.path(), List.of(), Optional.empty(), false), tasks);
         }
     }
 

@@ -231,6 +231,35 @@ class SearchIT
         assertThat(elsewhere.resolve("architecture-2/reduction.svg")).exists();
     }
 
+    @Test
+    void theFinalTrainingMetaTrainsTheBestArchitectureAloneThenTestsIt()
+            throws Exception
+    {
+        Path runs = temporary.resolve("runs");
+        List<String> command = new ArrayList<>(List.of(arguments("search", with(TINY, "runs.directory=" + runs, "run.name=found", "train.steps=4", "train.evaluate-every=2"))));
+        command.addAll(List.of("--final-training", "--tasks", "10"));
+        LauncherTest.Result result = LauncherTest.run(DISTRIBUTION, command.toArray(String[]::new));
+        assertThat(result.status()).as(result.err()).isZero();
+        String best = new ObjectMapper().readTree(runs.resolve("found/population.json").toFile()).get(0).get("code").asText();
+        assertThat(result.out()).contains("Final training\n  architecture:       " + best + "\n  meta-steps:         4 (B_arch = 1, 5 inner steps at lr 0.1, Adam lr 0.001)\n",
+                "(95% CI, 10 5-way 1-shot tasks; ");
+        Path training;
+        try (var folders = Files.list(runs)) {
+            training = folders.filter(path -> path.getFileName().toString().startsWith("train-")).findFirst().orElseThrow();
+        }
+        Checkpoint trained = Checkpoint.readLatest(training);
+        assertThat(trained.population().codes()).extracting(Object::toString).containsExactly(best);
+        assertThat(trained.configuration()).containsEntry("search.method", "fixed").containsEntry("train.source", runs.resolve("found").toAbsolutePath().normalize().toString());
+
+        // the same from the command, with another code and fresh weights
+        LauncherTest.Result fresh = LauncherTest.run(DISTRIBUTION, "train", runs.resolve("found").toString(), "--code", "darts-v2", "--from-scratch", "--steps", "2", "--tasks", "4");
+        assertThat(fresh.status()).as(fresh.err()).isZero();
+        assertThat(fresh.err()).contains("(fresh weights)");
+        LauncherTest.Result notATraining = LauncherTest.run(DISTRIBUTION, "train", "--resume", runs.resolve("found").toString());
+        assertThat(notATraining).isEqualTo(new LauncherTest.Result(1, "", "error: [" + runs.resolve("found") + "] is a search, not a final training; continue it with atnas search --resume "
+                + runs.resolve("found") + "\n"));
+    }
+
     private static String[] arguments(String command, List<String> settings)
     {
         List<String> arguments = new ArrayList<>(List.of(command));

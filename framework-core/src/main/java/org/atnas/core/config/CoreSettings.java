@@ -9,6 +9,7 @@ import java.util.Map;
 import org.atnas.api.plugin.Setting;
 import org.atnas.core.ServiceType;
 import org.atnas.core.data.DataSettings;
+import org.atnas.core.search.FinalTraining;
 import org.atnas.core.search.SearchSettings;
 
 /** The keys the engine itself reads (components declare their own). */
@@ -53,6 +54,7 @@ public final class CoreSettings
         all.add(RUN_NAME);
         all.addAll(DataSettings.all());
         all.addAll(SearchSettings.all());
+        all.addAll(FinalTraining.settings());
         return List.copyOf(all);
     }
 }

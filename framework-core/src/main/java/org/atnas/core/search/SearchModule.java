@@ -14,6 +14,7 @@ import org.atnas.api.MetaOptimizer;
 import org.atnas.api.MetaUpdate;
 import org.atnas.api.SearchSpace;
 import org.atnas.api.Supernet;
+import org.atnas.api.SupernetState;
 import org.atnas.api.WeightBackend;
 import org.atnas.core.Predictors;
 
@@ -34,6 +35,7 @@ public final class SearchModule
     private final Path runDirectory;
     private final Provenance provenance;
     private final Optional<Checkpoint> resume;
+    private final Optional<SupernetState> initialWeights;
 
     /**
      * @param runDirectory where metrics and checkpoints go (it must exist)
@@ -41,11 +43,21 @@ public final class SearchModule
      */
     public SearchModule(SearchPlan plan, SearchData data, Path runDirectory, Provenance provenance, Optional<Checkpoint> resume)
     {
+        this(plan, data, runDirectory, provenance, resume, Optional.empty());
+    }
+
+    /**
+     * @param initialWeights where a new supernet starts (a final training's: the search's W), when
+     *     there is no checkpoint to resume; empty for the backend's initialisation
+     */
+    public SearchModule(SearchPlan plan, SearchData data, Path runDirectory, Provenance provenance, Optional<Checkpoint> resume, Optional<SupernetState> initialWeights)
+    {
         this.plan = requireNonNull(plan, "plan is null");
         this.data = requireNonNull(data, "data is null");
         this.runDirectory = requireNonNull(runDirectory, "runDirectory is null");
         this.provenance = requireNonNull(provenance, "provenance is null");
         this.resume = requireNonNull(resume, "resume is null");
+        this.initialWeights = requireNonNull(initialWeights, "initialWeights is null");
     }
 
     @Override
@@ -83,7 +95,7 @@ public final class SearchModule
         }
         resume.ifPresent(checkpoint -> checkpoint.population().codes().forEach(space::validate));
         Supernet supernet = resources.register(backend.createSupernet(descriptions.supernet(), MetaUpdate.adam(plan.metaStep().metaLearningRate()), plan.seed()));
-        resume.ifPresent(checkpoint -> supernet.restore(checkpoint.state()));
+        resume.map(Checkpoint::state).or(() -> initialWeights).ifPresent(supernet::restore);
         return supernet;
     }
 

@@ -13,6 +13,7 @@ import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Individual;
 import org.atnas.api.InnerLoop;
 import org.atnas.api.SearchSpace;
+import org.atnas.api.SupernetState;
 import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
@@ -88,6 +89,21 @@ public final class SearchRun
         return SearchEngine.start(atnas.injector(), new SearchModule(plan, data, runDirectory, provenance(), resume));
     }
 
+    /**
+     * The engine of a new run whose supernet starts from {@code initialWeights} (a final training
+     * from the search's W), or from a checkpoint of its own when resumed.
+     */
+    public SearchEngine engine(Path runDirectory, Optional<Checkpoint> resume, Optional<SupernetState> initialWeights)
+    {
+        return SearchEngine.start(atnas.injector(), new SearchModule(plan, data, runDirectory, provenance(), resume, initialWeights));
+    }
+
+    /** The resolved configuration of this run. */
+    public ResolvedConfiguration configuration()
+    {
+        return atnas.configuration();
+    }
+
     /** The components by service key with their plugin versions, and the effective configuration, as checkpoints keep them. */
     private Provenance provenance()
     {
@@ -139,7 +155,13 @@ public final class SearchRun
     /** A new run directory with the effective configuration and the resolved split. */
     public RunDirectory createRunDirectory(Clock clock)
     {
-        RunDirectory run = RunDirectory.create(atnas.configuration(), "search", clock);
+        return createRunDirectory("search", clock);
+    }
+
+    /** A new run directory named after {@code command} ({@code train-<time>}), with the effective configuration and the resolved split. */
+    public RunDirectory createRunDirectory(String command, Clock clock)
+    {
+        RunDirectory run = RunDirectory.create(atnas.configuration(), command, clock);
         run.writeJson("split.json", split.describe());
         return run;
     }
