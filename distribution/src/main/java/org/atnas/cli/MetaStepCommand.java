@@ -1,7 +1,10 @@
 package org.atnas.cli;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -64,8 +67,14 @@ final class MetaStepCommand
     @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed meta-steps; the median is reported (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--rss-log", paramLabel = "FILE", description = "Also writes one JSON line per meta-step (warm-up included): its number, seconds and resident memory after it, to follow memory over many steps.")
+    Optional<Path> rssLog;
+
     @Mixin
     ConfigOptions config;
+
+    /** One line of {@code --rss-log}. */
+    record StepMemory(int step, boolean warmup, double seconds, double rssMb) {}
 
     @Override
     public void run()
@@ -106,15 +115,27 @@ final class MetaStepCommand
         NetworkDescription subnetDescription = components.space().describe(codes.get(0), input, 5);
         double[] seconds = new double[steps];
         double overhead;
-        try (MetaSearch search = new MetaSearch(parameters, components, launcher.home(), Optional.empty())) {
+        ObjectMapper json = new ObjectMapper();
+        try (MetaSearch search = new MetaSearch(parameters, components, launcher.home(), Optional.empty());
+                BufferedWriter log = rssLog.isPresent() ? Files.newBufferedWriter(rssLog.get()) : null) {
             for (int step = 0; step < warmup + steps; step++) {
                 long start = System.nanoTime();
                 search.metaStep(codes, tasks);
+                double elapsed = (System.nanoTime() - start) / 1e9;
                 if (step >= warmup) {
-                    seconds[step - warmup] = (System.nanoTime() - start) / 1e9;
+                    seconds[step - warmup] = elapsed;
+                }
+                if (log != null) {
+                    log.write(json.writeValueAsString(new StepMemory(step + 1, step < warmup, elapsed, MemoryCommand.residentMegabytes("VmRSS:"))));
+                    log.newLine();
+                    // a long run is watched while it runs
+                    log.flush();
                 }
             }
             overhead = search.engineOverhead();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the memory log " + rssLog.map(Path::toString).orElse(""), e);
         }
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);
@@ -146,7 +167,7 @@ final class MetaStepCommand
         configuration.put("meta_optimizer", components.optimizer().name());
         result.put("config", configuration);
         try {
-            launcher.out().println(new ObjectMapper().writeValueAsString(result));
+            launcher.out().println(json.writeValueAsString(result));
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
