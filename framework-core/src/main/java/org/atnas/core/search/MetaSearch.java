@@ -188,7 +188,8 @@ public final class MetaSearch
         Set<BackendCapability> missing = new HashSet<>(components.optimizer().requiredCapabilities());
         missing.removeAll(components.backend().capabilities());
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("Meta-optimizer [" + components.optimizer().name() + "] needs " + missing + ", which backend [" + components.backend().name() + "] does not offer");
+            throw new IllegalArgumentException("Meta-optimizer [" + components.optimizer().name() + "] needs " + missing + ", which backend [" + components.backend().name()
+                    + "] does not offer; select a backend that offers it (key [backend]) or configure [" + components.optimizer().name() + "] not to need it (atnas config defaults lists its keys)");
         }
         this.input = components.training().shape();
         this.classes = components.training().ways();

@@ -214,6 +214,7 @@ class MetaSearchTest
         MetaSearch.Components secondOrder = new MetaSearch.Components(new DartsSearchSpace(2, 2, 1), new QuadraticBackend(false), new Maml(true),
                 new ToyComponents.HillClimber(), sampler, sampler, Map.of(), Map.of(), Optional.empty());
         assertThatThrownBy(() -> new MetaSearch(new MetaSearch.Parameters(4, 1, 2, 2, INNER, 0.001, 0, 1, 1, 4, 1, 100, 0, 3, 1.0), secondOrder, directory, Optional.empty()))
-                .hasMessage("Meta-optimizer [maml] needs [SECOND_ORDER], which backend [quadratic] does not offer");
+                .hasMessage("Meta-optimizer [maml] needs [SECOND_ORDER], which backend [quadratic] does not offer; select a backend that offers it (key [backend])"
+                        + " or configure [maml] not to need it (atnas config defaults lists its keys)");
     }
 }
