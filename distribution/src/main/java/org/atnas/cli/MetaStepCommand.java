@@ -1,5 +1,12 @@
 package org.atnas.cli;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 import org.atnas.core.Atnas;
@@ -43,6 +50,9 @@ final class MetaStepCommand
     @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed meta-steps; the median is reported (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--rss-log", paramLabel = "FILE", description = "Also writes one JSON line per meta-step (warm-up included): its number, seconds and resident memory after it, to follow memory over many steps.")
+    Path rssLog;
+
     @Mixin
     ConfigOptions config;
 
@@ -55,10 +65,28 @@ final class MetaStepCommand
         String backend = user.get(ServiceType.BACKEND.key()).map(Configuration.Entry::value).orElse(ServiceType.BACKEND.defaultName());
         Map<String, String> workload = MetaStepBenchmark.workload(new PluginRegistry(launcher.plugins()), backend, settings);
         Atnas atnas = Atnas.start(launcher.plugins(), user.with(workload, "bench meta-step"), SearchRun.SERVICES);
-        MetaStepBenchmark.Result result = MetaStepBenchmark.run(atnas, settings, launcher.home(), line -> {
-            launcher.err().println(line);
-            launcher.err().flush();
-        });
+        MetaStepBenchmark.Result result;
+        try (BufferedWriter log = rssLog != null ? Files.newBufferedWriter(rssLog, StandardCharsets.UTF_8) : null) {
+            result = MetaStepBenchmark.run(atnas, settings, launcher.home(), step -> {
+                launcher.err().printf(Locale.ROOT, "meta-step %d of %d%s: %.3f s, %,.0f MB resident%n", step.step(), warmup + steps, step.warmup() ? " (warm-up)" : "", step.seconds(),
+                        step.rssMb());
+                launcher.err().flush();
+                if (log != null) {
+                    try {
+                        log.write(Json.write(step));
+                        log.newLine();
+                        // a long run is watched while it runs
+                        log.flush();
+                    }
+                    catch (IOException e) {
+                        throw new UncheckedIOException("Cannot write the memory log [" + rssLog + "]: " + e.getMessage(), e);
+                    }
+                }
+            });
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the memory log [" + rssLog + "]: " + e.getMessage(), e);
+        }
         launcher.out().println(Json.write(result));
     }
 }

@@ -1,6 +1,8 @@
 package org.atnas.backend.conformance;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,11 +22,14 @@ import org.atnas.api.BackendWorker;
 import org.atnas.api.Gradient;
 import org.atnas.api.ImageBatch;
 import org.atnas.api.ImageShape;
+import org.atnas.api.InnerLoop;
 import org.atnas.api.Loss;
+import org.atnas.api.MetaOptimizer;
 import org.atnas.api.MetaUpdate;
 import org.atnas.api.Subnet;
 import org.atnas.api.Supernet;
 import org.atnas.api.SupernetState;
+import org.atnas.api.Task;
 import org.atnas.api.WeightBackend;
 import org.atnas.api.Weights;
 import org.atnas.api.io.Safetensors;
@@ -53,7 +58,12 @@ import static org.assertj.core.api.Assertions.within;
  * differences for every op kind (in double precision), networks of both search spaces run at both
  * input sizes, weight sharing updates exactly a subnet's weights, workers on two threads compute
  * what they compute alone, states round-trip through safetensors, and inner-loop steps never touch
- * the shared weights. The DJL backend runs it; so can a third-party backend.
+ * the shared weights, and second-order meta-steps run in bounded native memory. The DJL backend
+ * runs it; so can a third-party backend.
+ *
+ * <p>The memory test reads the process's resident set ({@code VmRSS} in {@code /proc/self/status}):
+ * run the kit with a fixed, pre-touched Java heap ({@code -Xms} = {@code -Xmx} and
+ * {@code -XX:+AlwaysPreTouch}) so that resident memory moves with native memory only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class WeightBackendConformance
@@ -192,6 +202,50 @@ public abstract class WeightBackendConformance
             // the first-order approximation really differs: the check would catch a backend that ignored createGraph
             assertThat(largestGap).isGreaterThan(1e-3);
         }
+    }
+
+    @Test
+    void secondOrderMetaStepsRunInFlatNativeMemory()
+    {
+        Assumptions.assumeTrue(single.capabilities().contains(BackendCapability.SECOND_ORDER), "the backend does not offer second-order gradients");
+        NetworkDescription network = new DartsSearchSpace(2, 8, 3).describe(DARTS_V2, new ImageShape(1, 28, 28), 5);
+        // 5-way 1-shot with 5 queries per class, 5 inner steps: the benchmark's meta-step on a narrower network
+        Task task = new Task(5, Networks.batch(network.input(), 5, 5, 1), Networks.batch(network.input(), 25, 5, 2), 1);
+        InnerLoop innerLoop = new InnerLoop(5, 0.01);
+        try (Supernet supernet = single.createSupernet(network, ADAM, 1); BackendWorker worker = supernet.newWorker()) {
+            Subnet subnet = worker.compile(network);
+            List<Long> resident = new ArrayList<>();
+            for (int step = 1; step <= 10; step++) {
+                try (Weights start = worker.weights(subnet, true);
+                        Weights adapted = MetaOptimizer.innerLoop(worker, subnet, start, task, innerLoop, true);
+                        Loss query = worker.forward(subnet, adapted, task.query());
+                        Gradient meta = worker.gradient(query, start, false)) {
+                    supernet.applyMetaGradient(List.of(meta));
+                }
+                resident.add(residentKilobytes());
+                // checked after every step, not only the tenth: a backend that keeps each meta-step's graph (about 900 MB here) fails before it takes the machine's memory;
+                // the margin covers the allocator's and the JIT compiler's own ups and downs (a few MB, once 25 MB)
+                if (step > 2) {
+                    assertThat(resident.get(step - 1) - resident.get(1)).as("resident memory growth from meta-step 2 to %d, KB: %s", step, resident).isLessThan(40_000);
+                }
+            }
+        }
+    }
+
+    /** The resident set of this process in kilobytes, from {@code /proc/self/status} (Linux). */
+    protected static long residentKilobytes()
+    {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read /proc/self/status for the resident set size", e);
+        }
+        throw new IllegalStateException("No VmRSS line in /proc/self/status");
     }
 
     private static double adaptedQueryLoss(BackendWorker worker, Subnet subnet, ImageBatch support, ImageBatch query, double learningRate)

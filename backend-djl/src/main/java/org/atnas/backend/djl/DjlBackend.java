@@ -19,7 +19,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The weight backend on DJL and PyTorch (libtorch CPU from {@code ai.djl.pytorch:pytorch-native-cpu},
- * no download at run time). Supports second-order gradients (libtorch's {@code create_graph}).
+ * no download at run time). Supports second-order gradients: libtorch's {@code autograd.grad} with
+ * {@code create_graph}, in bounded memory (the graph goes with the meta-gradient).
  */
 public final class DjlBackend
         implements WeightBackend

@@ -1,5 +1,6 @@
 package org.atnas.backend.djl;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,22 +73,31 @@ final class DjlHandles
     }
 
     /**
-     * Weights of a subnet. {@code tensors} is what the forward pass reads; {@code leaves} are the
-     * tensors whose gradient the backward pass fills: the tensors themselves when they are fresh
-     * leaves, or zero "probe" leaves added to them when they are results of differentiable steps.
+     * Weights of a subnet: {@code tensors} by parameter name. They are autograd leaves ({@code leaves})
+     * when made from W or by a first-order step; results of differentiable steps otherwise, with the
+     * weights they were made from as {@code ancestors}.
      */
     static final class DjlWeights
             extends Handle
             implements Weights
     {
         final Map<String, NDArray> tensors;
-        final Map<String, NDArray> leaves;
-        /** The weights these were made from by differentiable steps: a backward reaches their leaves too. */
+        final boolean leaves;
+        /** The weights these were made from by differentiable steps: a gradient may be taken with respect to them too. */
         final List<DjlWeights> ancestors;
         /** Whether a backward pass has reached these leaves (their gradients then hold something to subtract). */
         boolean touched;
         /** Gradients handed out that share their arrays with these leaves' gradients (no copy was made). */
-        final List<DjlGradient> aliases = new java.util.ArrayList<>();
+        final List<DjlGradient> aliases = new ArrayList<>();
+
+        DjlWeights(DjlWorker worker, Map<String, NDArray> tensors, boolean leaves, List<DjlWeights> ancestors)
+        {
+            super(worker);
+            this.tensors = tensors;
+            this.leaves = leaves;
+            this.ancestors = List.copyOf(ancestors);
+            tensors.values().forEach(array -> array.attach(manager));
+        }
 
         /**
          * Gives every handed-out alias of these leaves' gradients a copy of its own, before a
@@ -99,16 +109,6 @@ final class DjlHandles
                 alias.ownCopies();
             }
             aliases.clear();
-        }
-
-        DjlWeights(DjlWorker worker, Map<String, NDArray> tensors, Map<String, NDArray> leaves, List<DjlWeights> ancestors)
-        {
-            super(worker);
-            this.tensors = tensors;
-            this.leaves = leaves;
-            this.ancestors = List.copyOf(ancestors);
-            tensors.values().forEach(array -> array.attach(manager));
-            leaves.values().forEach(array -> array.attach(manager));
         }
     }
 

@@ -1,5 +1,7 @@
 package org.atnas.backend.djl;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +16,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
 import org.atnas.api.BackendWorker;
 import org.atnas.api.Gradient;
@@ -28,6 +32,8 @@ import org.atnas.backend.djl.DjlHandles.DjlGradient;
 final class DjlSupernet
         implements Supernet
 {
+    private static final String GRADIENT_MODULE = "autograd-grad.pt";
+
     private final NetworkDescription description;
     private final MetaUpdate metaUpdate;
     private final DataType dataType;
@@ -38,6 +44,7 @@ final class DjlSupernet
     private final Map<String, NDArray> secondMoments = new HashMap<>();
     private final Map<String, Long> steps = new HashMap<>();
     private final Set<DjlWorker> workers = ConcurrentHashMap.newKeySet();
+    private PtSymbolBlock gradientModule;
 
     DjlSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, long seed)
     {
@@ -59,6 +66,29 @@ final class DjlSupernet
     NDArray parameter(String name)
     {
         return parameters.get(name);
+    }
+
+    /**
+     * The TorchScript module that takes gradients as values ({@code autograd.grad}; made by
+     * {@code src/main/python/autograd_grad.py}), loaded on first use: first-order work never needs it.
+     * Its methods hold no state, so the workers share it across threads.
+     *
+     * @throws IllegalStateException if the module cannot be read or loaded
+     */
+    synchronized PtSymbolBlock gradientModule()
+    {
+        if (gradientModule == null) {
+            try (InputStream module = DjlSupernet.class.getResourceAsStream(GRADIENT_MODULE)) {
+                if (module == null) {
+                    throw new IllegalStateException("The DJL backend's jar lacks " + GRADIENT_MODULE);
+                }
+                gradientModule = JniUtils.loadModule((PtNDManager) manager, module, true, false);
+            }
+            catch (IOException e) {
+                throw new IllegalStateException("Cannot read " + GRADIENT_MODULE + " from the DJL backend's jar", e);
+            }
+        }
+        return gradientModule;
     }
 
     void checkParameter(ParameterSpec parameter)

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import org.atnas.api.BackendWorker;
 import org.atnas.api.Gradient;
@@ -38,6 +40,9 @@ final class DjlWorker
     private final DjlSupernet supernet;
     private final NDManager manager;
     private final NormBuffers norms;
+    /** Arrays whose names choose the gradient module's method (DJL passes a method name this way). */
+    private final NDArray methodForward;
+    private final NDArray methodCreateGraph;
     private final Map<NetworkDescription, DjlNetwork> compiled = new HashMap<>();
     private boolean closed;
 
@@ -46,6 +51,10 @@ final class DjlWorker
         this.supernet = supernet;
         this.manager = manager;
         this.norms = new NormBuffers(manager);
+        this.methodForward = manager.create(0f);
+        methodForward.setName("module_method:forward");
+        this.methodCreateGraph = manager.create(0f);
+        methodCreateGraph.setName("module_method:create_graph");
     }
 
     DjlSupernet supernet()
@@ -87,7 +96,7 @@ final class DjlWorker
                 tensors.put(parameter.name(), copy);
             }
         }
-        return new DjlWeights(this, tensors, tensors, List.of());
+        return new DjlWeights(this, tensors, true, List.of());
     }
 
     @Override
@@ -128,45 +137,83 @@ final class DjlWorker
             throw new IllegalArgumentException("The loss was not computed from these weights, nor from weights made from them by differentiable steps");
         }
         JniUtils.setGradMode(true);
-        // this backward adds into the leaves of the loss's weights and their ancestors: earlier gradients that share those arrays get copies first
-        own.weights.detachAliases();
-        own.weights.ancestors.forEach(DjlWeights::detachAliases);
+        if (createGraph || target != own.weights || !target.leaves) {
+            return new DjlGradient(this, gradientValues(own, target, createGraph), createGraph);
+        }
+        return leafGradient(own, target);
+    }
+
+    /**
+     * The gradient as values (libtorch's {@code autograd.grad}, through the supernet's TorchScript
+     * module): nothing lands in the {@code .grad} of a leaf, so a gradient kept in the graph makes no
+     * reference cycle parameter → gradient → graph → parameter, and the graph is freed when the
+     * handles that reach it are closed. Without {@code createGraph} the loss's graph is released
+     * at once: a meta-gradient frees the inner loop's graph as soon as it is taken.
+     */
+    private Map<String, NDArray> gradientValues(DjlLoss loss, DjlWeights target, boolean createGraph)
+    {
+        NDList arguments = new NDList(target.tensors.size() + 2);
+        // the first argument's manager receives the results
+        arguments.add(loss.loss);
+        arguments.add(createGraph ? methodCreateGraph : methodForward);
+        List<String> names = new ArrayList<>(target.tensors.size());
+        target.tensors.forEach((name, tensor) -> {
+            // DJL builds a TorchScript list argument from the arrays that share a name "name[]"
+            tensor.setName("inputs[]");
+            arguments.add(tensor);
+            names.add(name);
+        });
+        NDList gradients;
+        try {
+            gradients = IValueUtils.forward(supernet.gradientModule(), arguments, true);
+        }
+        finally {
+            target.tensors.values().forEach(tensor -> tensor.setName(null));
+        }
+        Map<String, NDArray> values = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            values.put(names.get(i), gradients.get(i));
+        }
+        return values;
+    }
+
+    /**
+     * First order with respect to the leaves the loss was computed from (every inner step of
+     * first-order MAML and Reptile): one {@code backward} into the leaves' {@code .grad}, read
+     * without a copy. The gradient holds no graph, so no cycle forms.
+     */
+    private DjlGradient leafGradient(DjlLoss loss, DjlWeights target)
+    {
+        // this backward adds into the leaves' gradients: earlier gradients that share those arrays get copies first
+        target.detachAliases();
         Map<String, NDArray> values = new LinkedHashMap<>();
         boolean aliased = false;
         try (NDScope scope = new NDScope()) {
             // gradients accumulate on leaves: what an earlier backward left there is subtracted
             Map<String, NDArray> before = new HashMap<>();
             if (target.touched) {
-                target.leaves.forEach((name, leaf) -> before.put(name, leaf.getGradient().duplicate()));
+                target.tensors.forEach((name, leaf) -> before.put(name, leaf.getGradient().duplicate()));
             }
-            NDArray seed = own.loss.onesLike();
-            JniUtils.backward((PtNDArray) own.loss, (PtNDArray) seed, createGraph, createGraph);
-            own.weights.touched = true;
-            own.weights.ancestors.forEach(ancestor -> ancestor.touched = true);
-            for (Map.Entry<String, NDArray> leaf : target.leaves.entrySet()) {
+            NDArray seed = loss.loss.onesLike();
+            JniUtils.backward((PtNDArray) loss.loss, (PtNDArray) seed, false, false);
+            target.touched = true;
+            for (Map.Entry<String, NDArray> leaf : target.tensors.entrySet()) {
                 NDArray gradient = leaf.getValue().getGradient();
                 NDArray previous = before.get(leaf.getKey());
                 NDArray value;
                 if (previous != null) {
                     value = gradient.sub(previous);
                 }
-                else if (createGraph) {
-                    // a copy inside the graph: duplicate() would cut it
-                    value = gradient.mul(1);
-                }
                 else {
                     // the first gradient of fresh leaves (every inner step): shared, not copied; a later backward into them copies it first
                     value = gradient;
                     aliased = true;
                 }
-                if (!createGraph && previous != null) {
-                    value = value.stopGradient();
-                }
                 NDScope.unregister(value);
                 values.put(leaf.getKey(), value);
             }
         }
-        DjlGradient result = new DjlGradient(this, values, createGraph);
+        DjlGradient result = new DjlGradient(this, values, false);
         if (aliased) {
             target.aliases.add(result);
         }
@@ -179,19 +226,13 @@ final class DjlWorker
         DjlWeights current = own(weights, DjlWeights.class);
         DjlGradient step = own(gradient, DjlGradient.class);
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        Map<String, NDArray> leaves = new LinkedHashMap<>();
         try (NDScope scope = new NDScope()) {
             for (Map.Entry<String, NDArray> entry : current.tensors.entrySet()) {
                 NDArray g = step.values.get(entry.getKey());
                 NDArray next;
-                NDArray leaf;
                 if (step.graph) {
-                    // differentiable step: a zero probe leaf added on top receives the gradient with respect to the new weights
-                    NDArray moved = g == null ? entry.getValue() : entry.getValue().sub(g.mul(learningRate));
-                    leaf = moved.zerosLike();
-                    leaf.setRequiresGradient(true);
-                    next = moved.add(leaf);
-                    NDScope.unregister(leaf);
+                    // differentiable step; an identity op gives a parameter without gradient an array of its own that stays in the graph (duplicate() would cut it)
+                    next = g == null ? entry.getValue().mul(1) : entry.getValue().sub(g.mul(learningRate));
                 }
                 else {
                     // without grad mode the step builds no graph: the result is a fresh leaf
@@ -203,11 +244,9 @@ final class DjlWorker
                         JniUtils.setGradMode(true);
                     }
                     next.setRequiresGradient(true);
-                    leaf = next;
                 }
                 NDScope.unregister(next);
                 tensors.put(entry.getKey(), next);
-                leaves.put(entry.getKey(), leaf);
             }
         }
         List<DjlWeights> ancestors = new ArrayList<>();
@@ -215,7 +254,7 @@ final class DjlWorker
             ancestors.add(current);
             ancestors.addAll(current.ancestors);
         }
-        return new DjlWeights(this, tensors, leaves, ancestors);
+        return new DjlWeights(this, tensors, !step.graph, ancestors);
     }
 
     @Override

@@ -1,10 +1,7 @@
 package org.atnas.backend.djl;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -139,20 +136,5 @@ class DjlBackendTest
             // after the allocator's warm-up, resident memory stays flat: leaking one copy of the weights (46 KB) per step would add 9 MB over the last two rounds
             assertThat(resident.get(5) - resident.get(3)).as("resident memory growth, KB: %s", resident).isLessThan(4_000);
         }
-    }
-
-    private static long residentKilobytes()
-    {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        }
-        catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }

@@ -69,6 +69,9 @@ public final class MetaStepBenchmark
         }
     }
 
+    /** A line of the memory log: a meta-step, its seconds and the resident memory after it. */
+    public record StepMemory(int step, boolean warmup, double seconds, double rssMb) {}
+
     /** The figures, named as the peer names them. */
     public record Result(String peer, int threads, long params, @JsonProperty("meta_step_s_median") double medianSeconds, @JsonProperty("meta_step_s_min") double minimumSeconds,
             @JsonProperty("tasks_per_s") double tasksPerSecond, @JsonProperty("peak_rss_mb") double peakResidentMegabytes, @JsonProperty("engine_overhead") double engineOverhead,
@@ -107,9 +110,9 @@ public final class MetaStepBenchmark
      * with {@link #workload}).
      *
      * @param scratch a folder the engine may write into (nothing is written by a meta-step)
-     * @param progress told after each meta-step
+     * @param progress told after each meta-step, with its memory (to follow memory over many steps)
      */
-    public static Result run(Atnas atnas, Settings settings, Path scratch, Consumer<String> progress)
+    public static Result run(Atnas atnas, Settings settings, Path scratch, Consumer<StepMemory> progress)
     {
         requireNonNull(atnas, "atnas is null");
         SearchSpace space = atnas.instance(SearchSpace.class);
@@ -147,7 +150,7 @@ public final class MetaStepBenchmark
                 if (step >= settings.warmup()) {
                     seconds[step - settings.warmup()] = elapsed;
                 }
-                progress.accept(String.format("meta-step %d of %d%s: %.3f s", step + 1, settings.warmup() + settings.steps(), step < settings.warmup() ? " (warm-up)" : "", elapsed));
+                progress.accept(new StepMemory(step + 1, step < settings.warmup(), elapsed, ProcessMemory.residentMegabytes()));
             }
             overhead = metaStep.engineOverhead();
         }

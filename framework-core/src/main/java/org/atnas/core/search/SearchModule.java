@@ -91,7 +91,8 @@ public final class SearchModule
         Set<BackendCapability> missing = new HashSet<>(optimizer.requiredCapabilities());
         missing.removeAll(backend.capabilities());
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("Meta-optimizer [" + optimizer.name() + "] needs " + missing + ", which backend [" + backend.name() + "] does not offer");
+            throw new IllegalArgumentException("Meta-optimizer [" + optimizer.name() + "] needs " + missing + ", which backend [" + backend.name()
+                    + "] does not offer; select a backend that offers it (key [backend]) or configure [" + optimizer.name() + "] not to need it (atnas config defaults lists its keys)");
         }
         resume.ifPresent(checkpoint -> checkpoint.population().codes().forEach(space::validate));
         Supernet supernet = resources.register(backend.createSupernet(descriptions.supernet(), MetaUpdate.adam(plan.metaStep().metaLearningRate()), plan.seed()));

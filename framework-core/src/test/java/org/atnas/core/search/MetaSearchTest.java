@@ -235,7 +235,8 @@ class MetaSearchTest
         Module secondOrder = Modules.override(services()).with(binder -> binder.bind(MetaOptimizer.class).toInstance(new Maml(true)));
         try (SearchEngine engine = engine(secondOrder, settings())) {
             assertThatThrownBy(engine::search)
-                    .hasMessage("Meta-optimizer [maml] needs [SECOND_ORDER], which backend [quadratic] does not offer");
+                    .hasMessage("Meta-optimizer [maml] needs [SECOND_ORDER], which backend [quadratic] does not offer; select a backend that offers it (key [backend])"
+                            + " or configure [maml] not to need it (atnas config defaults lists its keys)");
         }
     }
 }
