@@ -63,9 +63,7 @@ public final class FinalTraining
     public static Prepared prepare(List<InstalledPlugin> plugins, Path source, List<String> overrides, Optional<String> code, boolean fromScratch)
     {
         Checkpoint search = Checkpoint.readLatest(source);
-        Map<String, String> extra = new LinkedHashMap<>();
-        Configuration.load(Optional.empty(), overrides).entries().forEach((key, entry) -> extra.put(key, entry.value()));
-        Atnas atnas = Atnas.start(plugins, Configuration.empty().with(search.configuration(), "checkpoint of " + source).with(extra, "--set"), SearchRun.SERVICES);
+        Atnas atnas = Atnas.start(plugins, SearchRun.configuration(source, search, overrides), SearchRun.SERVICES);
         ArchitectureCode chosen = code.isPresent()
                 ? SearchPlan.architecture(atnas.instance(SearchSpace.class), "--code", code.get())
                 : search.best(1).get(0).code();

@@ -72,10 +72,15 @@ public final class SearchRun
      */
     public static SearchRun ofCheckpoint(List<InstalledPlugin> plugins, Path runDirectory, Checkpoint checkpoint, List<String> overrides)
     {
+        return prepare(Atnas.start(plugins, configuration(runDirectory, checkpoint, overrides), SERVICES));
+    }
+
+    /** A checkpoint's configuration with {@code key=value} overrides, each entry naming where it came from. */
+    static Configuration configuration(Path runDirectory, Checkpoint checkpoint, List<String> overrides)
+    {
         Map<String, String> extra = new LinkedHashMap<>();
         Configuration.load(Optional.empty(), overrides).entries().forEach((key, entry) -> extra.put(key, entry.value()));
-        Configuration configuration = Configuration.empty().with(new LinkedHashMap<>(checkpoint.configuration()), "checkpoint of " + runDirectory).with(extra, "--set");
-        return prepare(Atnas.start(plugins, configuration, SERVICES));
+        return Configuration.empty().with(new LinkedHashMap<>(checkpoint.configuration()), "checkpoint of " + runDirectory).with(extra, "--set");
     }
 
     /**
@@ -86,7 +91,7 @@ public final class SearchRun
      */
     public SearchEngine engine(Path runDirectory, Optional<Checkpoint> resume)
     {
-        return SearchEngine.start(atnas.injector(), new SearchModule(plan, data, runDirectory, provenance(), resume));
+        return engine(runDirectory, resume, Optional.empty());
     }
 
     /**
