@@ -20,6 +20,7 @@ import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.data.ClassSplit;
 import org.atnas.core.data.Datasets;
 import org.atnas.core.data.ImageDataset;
+import org.atnas.core.data.Preprocessing;
 import org.atnas.core.data.TaskSampler;
 import org.atnas.core.export.ArchitectureExport;
 import org.atnas.core.plugin.InstalledPlugin;
@@ -136,11 +137,16 @@ public final class SearchRun
         return Datasets.sampler(atnas.configuration(), "meta-test", split.test(), dataset);
     }
 
-    /** A new run directory with the effective configuration and the resolved split. */
+    /**
+     * A new run directory with the effective configuration, the resolved split and the
+     * preprocessing of the data ({@code preprocessing.json}), so that the run's network can be
+     * adapted to a user's own images exactly as it saw its training data.
+     */
     public RunDirectory createRunDirectory(Clock clock)
     {
         RunDirectory run = RunDirectory.create(atnas.configuration(), "search", clock);
         run.writeJson("split.json", split.describe());
+        run.writeJson(Preprocessing.FILE, Preprocessing.of(dataset));
         return run;
     }
 
