@@ -77,6 +77,8 @@ final class AdaptCommand
         if (queryImages.isEmpty() && save == null) {
             throw new IllegalArgumentException("Nothing to do: give --query to predict images, --save to keep the adapted network, or both");
         }
+        // the output folder is checked before the work, so that a taken --output fails at once
+        Optional<Path> folder = queryImages.isPresent() ? Optional.of(run.createOutput(Optional.ofNullable(output), "adapt", Clock.systemDefaultZone())) : Optional.empty();
         PrintWriter err = launcher.err();
         err.printf(Locale.ROOT, "Adapting %s to %d classes (%d support images; %d inner steps, lr %s) ...%n", architecture.format(), supportImages.classes().size(), supportImages.size(),
                 innerLoop.steps(), innerLoop.learningRate());
@@ -91,8 +93,7 @@ final class AdaptCommand
                 innerLoop.steps(), innerLoop.learningRate(), init.key());
         if (queryImages.isPresent()) {
             Predictions predictions = new Predictions(supportImages.classes(), queryImages.get(), adapted.probabilities());
-            Path folder = run.createOutput(Optional.ofNullable(output), "adapt", Clock.systemDefaultZone());
-            Path file = predictions.write(folder, query);
+            Path file = predictions.write(folder.orElseThrow(), query);
             out.println();
             printPredictions(out, predictions, query);
             out.println();

@@ -203,8 +203,8 @@ final class DataCommand
 
             PrintWriter out = launcher.out();
             out.printf(Locale.ROOT, "%d episodes from %s, images as %s (%s)%n", fixed.episodes().size(), episodes, configuration.get(DataSettings.DATASET), preprocessing);
-            out.printf(Locale.ROOT, "1-nearest neighbour (pixels)  %6.2f%% ± %.2f%n", 100 * baselines.nearestNeighbour().meanAccuracy(), 100 * baselines.nearestNeighbour().confidence95());
-            out.printf(Locale.ROOT, "nearest class mean (pixels)   %6.2f%% ± %.2f%n", 100 * baselines.nearestClassMean().meanAccuracy(), 100 * baselines.nearestClassMean().confidence95());
+            out.println("1-nearest neighbour (pixels)  " + EvaluateCommand.meanAndInterval(baselines.nearestNeighbour()));
+            out.println("nearest class mean (pixels)   " + EvaluateCommand.meanAndInterval(baselines.nearestClassMean()));
             out.println();
             out.println("Run directory: " + run.path());
         }

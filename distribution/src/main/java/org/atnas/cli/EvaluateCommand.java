@@ -107,17 +107,24 @@ final class EvaluateCommand
         ArchitectureCode architecture = run.architecture(Optional.ofNullable(code));
         InnerLoop innerLoop = run.innerLoop(Optional.ofNullable(innerSteps), Optional.ofNullable(innerLearningRate));
         Episodes fixed = Episodes.read(episodes, run.preprocessing());
+        Path folder = run.createOutput(Optional.ofNullable(output), "evaluate", Clock.systemDefaultZone());
         PrintWriter err = launcher.err();
         err.printf(Locale.ROOT, "Adapting %s to %d episodes (%d inner steps, lr %s) ...%n", architecture.format(), fixed.episodes().size(), innerLoop.steps(), innerLoop.learningRate());
         err.flush();
         Episodes.Summary summary = fixed.evaluate(run.adapter(), architecture, init, innerLoop, run.preprocessing());
-        Path folder = run.createOutput(Optional.ofNullable(output), "evaluate", Clock.systemDefaultZone());
         Path file = summary.write(folder);
         PrintWriter out = launcher.out();
         out.printf(Locale.ROOT, "Episodes: %d from %s, %d inner steps (lr %s), head %s, checkpoint at meta-step %d%n%n", fixed.episodes().size(), episodes, innerLoop.steps(),
                 innerLoop.learningRate(), init.key(), run.checkpoint().step());
-        out.printf(Locale.ROOT, "%6.2f%% ± %.2f  %s%n", 100 * summary.meanAccuracy(), 100 * summary.confidence95(), architecture.format());
+        out.println(meanAndInterval(summary) + "  " + architecture.format());
         out.println();
         out.println("Written: " + file);
+    }
+
+    /** {@code  61.25% ± 1.38}; one episode has no interval. */
+    static String meanAndInterval(Episodes.Summary summary)
+    {
+        String mean = String.format(Locale.ROOT, "%6.2f%%", 100 * summary.meanAccuracy());
+        return summary.episodes().size() < 2 ? mean + " (one episode: no interval)" : mean + String.format(Locale.ROOT, " ± %.2f", 100 * summary.confidence95());
     }
 }
