@@ -22,13 +22,11 @@ import org.atnas.core.config.Configuration;
 import org.atnas.core.config.CoreSettings;
 import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.data.Preprocessing;
+import org.atnas.core.plugin.InstalledPlugin;
 import org.atnas.core.run.RunDirectory;
 import org.atnas.core.search.Checkpoint;
 import org.atnas.core.search.SearchPlan;
 import org.atnas.core.search.SearchSettings;
-import org.atnas.core.plugin.InstalledPlugin;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * A search's result opened for the user's own tasks: the checkpoint's weights and population, the
@@ -163,6 +161,6 @@ public final class AdaptRun
         catch (IOException e) {
             throw new UncheckedIOException("Cannot create output folder [" + folder + "]: " + e.getMessage(), e);
         }
-        return requireNonNull(folder);
+        return folder;
     }
 }

@@ -39,6 +39,8 @@ public final class FewShotAdapter
 {
     private static final String WEIGHT = NetworkDescription.CLASSIFIER_PREFIX + ".weight";
     private static final String BIAS = NetworkDescription.CLASSIFIER_PREFIX + ".bias";
+    /** A supernet needs outer-update settings; adapting never makes an outer update, so their values do not matter. */
+    private static final MetaUpdate NO_OUTER_UPDATE = MetaUpdate.adam(1e-3);
 
     private final WeightBackend backend;
     private final SearchSpace space;
@@ -119,7 +121,7 @@ public final class FewShotAdapter
             start.put(spec.name(), spec.name().equals(WEIGHT) ? head[0] : spec.name().equals(BIAS) ? head[1] : require(spec.name(), code));
         }
         Task task = new Task(classes, support, query, seed);
-        try (Supernet supernet = backend.createSupernet(description, MetaUpdate.adam(1e-3), seed)) {
+        try (Supernet supernet = backend.createSupernet(description, NO_OUTER_UPDATE, seed)) {
             supernet.restore(new SupernetState(start, Map.of(), Map.of(), Map.of()));
             try (BackendWorker worker = supernet.newWorker();
                     Subnet subnet = worker.compile(description);
@@ -139,7 +141,7 @@ public final class FewShotAdapter
      */
     public static float[] predict(WeightBackend backend, NetworkDescription description, Map<String, float[]> weights, ImageBatch images, long seed)
     {
-        try (Supernet supernet = backend.createSupernet(description, MetaUpdate.adam(1e-3), seed)) {
+        try (Supernet supernet = backend.createSupernet(description, NO_OUTER_UPDATE, seed)) {
             supernet.restore(new SupernetState(weights, Map.of(), Map.of(), Map.of()));
             try (BackendWorker worker = supernet.newWorker();
                     Subnet subnet = worker.compile(description);

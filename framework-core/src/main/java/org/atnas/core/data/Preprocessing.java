@@ -146,7 +146,7 @@ public record Preprocessing(int channels, int height, int width, boolean inverte
     @Override
     public int hashCode()
     {
-        return ((channels * 31 + height) * 31 + width) * 31 + Arrays.hashCode(mean) * 7 + Arrays.hashCode(std);
+        return (((channels * 31 + height) * 31 + width) * 31 + Boolean.hashCode(inverted)) * 31 + Arrays.hashCode(mean) * 7 + Arrays.hashCode(std);
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class UserImages
             return files.size();
         }
 
-        /** The images as a batch; images without classes get label 0, which a prediction ignores. */
+        /** The images as a batch of the preprocessing's shape; images without classes get label 0, which a prediction ignores. */
         public ImageBatch batch(Preprocessing preprocessing)
         {
             int[] batchLabels = labels.clone();
