@@ -1,6 +1,7 @@
 package org.atnas.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.atnas.core.Atnas;
+import org.atnas.core.adapt.Episodes;
 import org.atnas.core.ServiceType;
 import org.atnas.core.config.CoreSettings;
 import org.atnas.core.config.ResolvedConfiguration;
@@ -19,6 +21,7 @@ import org.atnas.core.data.Datasets;
 import org.atnas.core.data.FewShotBaseline;
 import org.atnas.core.data.ImageClass;
 import org.atnas.core.data.ImageDataset;
+import org.atnas.core.data.Preprocessing;
 import org.atnas.core.data.TaskPicture;
 import org.atnas.core.data.TaskSampler;
 import org.atnas.core.run.AtomicFiles;
@@ -57,6 +60,12 @@ final class DataCommand
          * @param split its classes by split
          */
         record Loaded(ResolvedConfiguration configuration, ImageDataset dataset, ClassSplit split) {}
+
+        /** The configuration with the shortcuts applied. */
+        ResolvedConfiguration configuration(Launcher launcher)
+        {
+            return start(launcher).configuration();
+        }
 
         /** Loads the configured data set (with the shortcuts applied) and splits it. */
         Loaded load(Launcher launcher)
@@ -146,10 +155,19 @@ final class DataCommand
         @Option(names = "--tasks", defaultValue = "600", paramLabel = "N", description = "Meta-test tasks (default: ${DEFAULT-VALUE}).")
         int tasks;
 
+        @Option(names = "--episodes", paramLabel = "DIR",
+                description = "Measures on these fixed episodes instead of sampled meta-test tasks (DIR/<episode>/support/<class>/<image>, DIR/<episode>/query/<class>/<image>), "
+                        + "with the configured data set's preprocessing.")
+        Path episodes;
+
         @Override
         public void run()
         {
             Launcher launcher = parent.parent.launcher;
+            if (episodes != null) {
+                runEpisodes(launcher);
+                return;
+            }
             DataOptions.Loaded loaded = data.load(launcher);
             ResolvedConfiguration configuration = loaded.configuration();
             ImageDataset dataset = loaded.dataset();
@@ -168,6 +186,25 @@ final class DataCommand
                     dataset.name(), ways, shots, queries, tasks, split.test().size(), 100.0 / ways);
             out.printf(Locale.ROOT, "1-nearest neighbour (pixels)  %6.2f%% ± %.2f%n", 100 * result.nearestNeighbour().mean(), 100 * result.nearestNeighbour().confidence95());
             out.printf(Locale.ROOT, "nearest class mean (pixels)   %6.2f%% ± %.2f%n", 100 * result.nearestClassMean().mean(), 100 * result.nearestClassMean().confidence95());
+            out.println();
+            out.println("Run directory: " + run.path());
+        }
+
+        /** The baselines on fixed episodes, with the preprocessing of the configured data set (which is not loaded when its loader needs no statistics). */
+        private void runEpisodes(Launcher launcher)
+        {
+            ResolvedConfiguration configuration = data.configuration(launcher);
+            Preprocessing preprocessing = Preprocessing.of(configuration);
+            Episodes fixed = Episodes.read(episodes, preprocessing);
+            Episodes.Baselines baselines = fixed.baselines(preprocessing);
+            RunDirectory run = RunDirectory.create(configuration, "data-baseline", Clock.systemDefaultZone());
+            AtomicFiles.writeString(run.path().resolve("episodes-nearest-neighbour.csv"), baselines.nearestNeighbour().csv());
+            AtomicFiles.writeString(run.path().resolve("episodes-nearest-class-mean.csv"), baselines.nearestClassMean().csv());
+
+            PrintWriter out = launcher.out();
+            out.printf(Locale.ROOT, "%d episodes from %s, images as %s (%s)%n", fixed.episodes().size(), episodes, configuration.get(DataSettings.DATASET), preprocessing);
+            out.println("1-nearest neighbour (pixels)  " + EvaluateCommand.meanAndInterval(baselines.nearestNeighbour()));
+            out.println("nearest class mean (pixels)   " + EvaluateCommand.meanAndInterval(baselines.nearestClassMean()));
             out.println();
             out.println("Run directory: " + run.path());
         }

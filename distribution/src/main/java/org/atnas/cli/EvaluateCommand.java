@@ -6,10 +6,14 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Individual;
 import org.atnas.api.InnerLoop;
+import org.atnas.core.adapt.AdaptRun;
+import org.atnas.core.adapt.Episodes;
+import org.atnas.core.adapt.HeadInit;
 import org.atnas.core.search.Checkpoint;
 import org.atnas.core.search.MetaTest;
 import org.atnas.core.search.SearchPlan;
@@ -47,6 +51,16 @@ final class EvaluateCommand
     @Option(names = "--inner-lr", paramLabel = "LR", description = "Inner learning rate (default: the run's evaluate.inner-lr, 0.1).")
     Double innerLearningRate;
 
+    @Option(names = "--episodes", paramLabel = "DIR",
+            description = "Evaluates on these fixed episodes instead of sampled meta-test tasks: DIR/<episode>/support/<class>/<image> and DIR/<episode>/query/<class>/<image>.")
+    Path episodes;
+
+    @Option(names = "--head-init", defaultValue = "zero", paramLabel = "INIT", description = "With --episodes: how the head for each episode's classes starts (zero, mean-row, meta-trained; default: zero).")
+    String headInit;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "With --episodes: where episodes.csv goes (a new or empty folder; default: a new evaluate-<time> folder under runs.directory).")
+    Path output;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a key of the run's configuration (for example data.path when the data moved); repeatable.")
     List<String> overrides = new ArrayList<>();
 
@@ -56,6 +70,10 @@ final class EvaluateCommand
         Launcher launcher = parent.launcher;
         if (tasks < 2 || top < 1) {
             throw new IllegalArgumentException("--tasks must be at least 2 and --top at least 1, got " + tasks + " and " + top);
+        }
+        if (episodes != null) {
+            evaluateEpisodes(launcher);
+            return;
         }
         Checkpoint checkpoint = Checkpoint.readLatest(runDirectory);
         SearchRun run = SearchRun.ofCheckpoint(launcher.plugins(), runDirectory, checkpoint, overrides);
@@ -76,5 +94,37 @@ final class EvaluateCommand
         }
         out.println();
         out.println("Written: " + evaluation.file());
+    }
+
+    /** The fixed episodes: no data set of the run is needed, nothing is written into the run directory. */
+    private void evaluateEpisodes(Launcher launcher)
+    {
+        if (top != 1) {
+            throw new IllegalArgumentException("--top applies to sampled meta-test tasks; with --episodes one architecture is evaluated (the best measured one, or --code)");
+        }
+        HeadInit init = HeadInit.fromKey("--head-init", headInit);
+        AdaptRun run = AdaptRun.open(launcher.plugins(), runDirectory, overrides);
+        ArchitectureCode architecture = run.architecture(Optional.ofNullable(code));
+        InnerLoop innerLoop = run.innerLoop(Optional.ofNullable(innerSteps), Optional.ofNullable(innerLearningRate));
+        Episodes fixed = Episodes.read(episodes, run.preprocessing());
+        Path folder = run.createOutput(Optional.ofNullable(output), "evaluate", Clock.systemDefaultZone());
+        PrintWriter err = launcher.err();
+        err.printf(Locale.ROOT, "Adapting %s to %d episodes (%d inner steps, lr %s) ...%n", architecture.format(), fixed.episodes().size(), innerLoop.steps(), innerLoop.learningRate());
+        err.flush();
+        Episodes.Summary summary = fixed.evaluate(run.adapter(), architecture, init, innerLoop, run.preprocessing());
+        Path file = summary.write(folder);
+        PrintWriter out = launcher.out();
+        out.printf(Locale.ROOT, "Episodes: %d from %s, %d inner steps (lr %s), head %s, checkpoint at meta-step %d%n%n", fixed.episodes().size(), episodes, innerLoop.steps(),
+                innerLoop.learningRate(), init.key(), run.checkpoint().step());
+        out.println(meanAndInterval(summary) + "  " + architecture.format());
+        out.println();
+        out.println("Written: " + file);
+    }
+
+    /** {@code  61.25% ± 1.38}; one episode has no interval. */
+    static String meanAndInterval(Episodes.Summary summary)
+    {
+        String mean = String.format(Locale.ROOT, "%6.2f%%", 100 * summary.meanAccuracy());
+        return summary.episodes().size() < 2 ? mean + " (one episode: no interval)" : mean + String.format(Locale.ROOT, " ± %.2f", 100 * summary.confidence95());
     }
 }

@@ -54,7 +54,7 @@ class LauncherTest
         System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             for (String[] command : new String[][] {{"--help"}, {"plugins", "--help"}, {"config", "--help"}, {"config", "check", "--help"}, {"config", "defaults", "--help"},
-                    {"data", "inspect", "--help"}, {"data", "baseline", "--help"}, {"search", "--help"}, {"evaluate", "--help"}, {"export", "--help"}, {"plot", "--help"},
+                    {"data", "inspect", "--help"}, {"data", "baseline", "--help"}, {"search", "--help"}, {"evaluate", "--help"}, {"adapt", "--help"}, {"predict", "--help"}, {"export", "--help"}, {"plot", "--help"},
                     {"bench", "--help"}, {"bench", "evolver", "--help"}, {"bench", "predictor", "--help"}, {"bench", "memory", "--help"}, {"bench", "meta-step", "--help"}}) {
                 Result help = run(home, command);
                 assertThat(help.status()).as(String.join(" ", command)).isZero();

@@ -1,5 +1,7 @@
 package org.atnas.api;
 
+import java.util.Map;
+
 import org.atnas.api.network.NetworkDescription;
 
 /**
@@ -49,6 +51,33 @@ public interface BackendWorker
 
     /** {@code minuend - subtrahend}, parameter by parameter (Reptile's meta-gradient W − W̃). */
     Gradient difference(Weights minuend, Weights subtrahend);
+
+    /**
+     * The logits of a forward pass, as {@link #forward} computes them (batch norm uses the batch's
+     * statistics, so a prediction depends on the batch it is made in): {@code batch.size()} rows of
+     * the subnet's class count, row-major. The batch's labels are ignored. Heap arrays at the edge:
+     * what a prediction for a user's images needs, never called inside the inner loop.
+     *
+     * <p>API 1.1. The default throws {@link UnsupportedOperationException}: a backend built against
+     * 1.0 cannot predict, only train and score.
+     */
+    default float[] logits(Subnet subnet, Weights weights, ImageBatch batch)
+    {
+        throw new UnsupportedOperationException("The backend " + getClass().getName() + " predates API 1.1 and cannot compute logits");
+    }
+
+    /**
+     * The values of {@code weights} (for example the result of an inner loop), by parameter name,
+     * flattened row-major in the shapes of the subnet's {@link org.atnas.api.network.ParameterSpec}s:
+     * what saving an adapted network needs.
+     *
+     * <p>API 1.1. The default throws {@link UnsupportedOperationException}: a backend built against
+     * 1.0 cannot read weights out of a worker.
+     */
+    default Map<String, float[]> values(Weights weights)
+    {
+        throw new UnsupportedOperationException("The backend " + getClass().getName() + " predates API 1.1 and cannot read adapted weights");
+    }
 
     /** Releases the worker and every handle it still owns. */
     @Override

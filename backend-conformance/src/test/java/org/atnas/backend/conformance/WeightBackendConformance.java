@@ -400,6 +400,56 @@ public abstract class WeightBackendConformance
         }
     }
 
+    /** API 1.1: the logits behind a forward pass's accuracy, and the values of adapted weights. */
+    @Test
+    void logitsAgreeWithTheForwardPassAndValuesWithTheSteps()
+    {
+        NetworkDescription network = Networks.single(new Op("sep_conv", OpKind.SEP_CONV, 4, 4, 3, 1, 1));
+        ImageBatch batch = Networks.batch(Networks.INPUT, 6, Networks.CLASSES, 4);
+        try (Supernet supernet = precise.createSupernet(network, ADAM, 7); BackendWorker worker = supernet.newWorker()) {
+            Subnet subnet = worker.compile(network);
+            try (Weights weights = worker.weights(subnet, false);
+                    Loss loss = worker.forward(subnet, weights, batch);
+                    Gradient gradient = worker.gradient(loss, weights, false);
+                    Weights adapted = worker.sgdStep(weights, gradient, 0.5)) {
+                float[] logits = worker.logits(subnet, weights, batch);
+                assertThat(logits).hasSize(batch.size() * Networks.CLASSES);
+                double crossEntropy = 0;
+                int correct = 0;
+                for (int i = 0; i < batch.size(); i++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    int best = 0;
+                    for (int c = 0; c < Networks.CLASSES; c++) {
+                        if (logits[i * Networks.CLASSES + c] > max) {
+                            max = logits[i * Networks.CLASSES + c];
+                            best = c;
+                        }
+                    }
+                    double sum = 0;
+                    for (int c = 0; c < Networks.CLASSES; c++) {
+                        sum += Math.exp(logits[i * Networks.CLASSES + c] - max);
+                    }
+                    crossEntropy -= logits[i * Networks.CLASSES + batch.labels()[i]] - max - Math.log(sum);
+                    correct += best == batch.labels()[i] ? 1 : 0;
+                }
+                assertThat(crossEntropy / batch.size()).isCloseTo(loss.value(), within(1e-5));
+                assertThat((double) correct / batch.size()).isEqualTo(loss.accuracy());
+
+                Map<String, float[]> start = worker.values(weights);
+                Map<String, float[]> after = worker.values(adapted);
+                assertThat(start.keySet()).containsExactlyInAnyOrderElementsOf(names(network));
+                start.forEach((name, values) -> assertThat(values).as(name).containsExactly(supernet.state().parameters().get(name)));
+                Map<String, double[]> step = gradient.values();
+                after.forEach((name, values) -> {
+                    for (int i = 0; i < values.length; i++) {
+                        double expected = start.get(name)[i] - 0.5 * (step.containsKey(name) ? step.get(name)[i] : 0);
+                        assertThat((double) values[i]).as(name).isCloseTo(expected, within(1e-5));
+                    }
+                });
+            }
+        }
+    }
+
     @Test
     void twoThreadsGetTheGradientsTheyGetAlone()
             throws Exception

@@ -228,7 +228,7 @@ final class DjlSupernet
         }
     }
 
-    private static float[] floats(NDArray array)
+    static float[] floats(NDArray array)
     {
         if (array.getDataType() == DataType.FLOAT32) {
             return array.toFloatArray();

@@ -129,6 +129,31 @@ final class DjlWorker
     }
 
     @Override
+    public float[] logits(Subnet subnet, Weights weights, ImageBatch batch)
+    {
+        DjlSubnet network = own(subnet, DjlSubnet.class);
+        DjlWeights values = own(weights, DjlWeights.class);
+        // a prediction is never differentiated: no graph is recorded
+        JniUtils.setGradMode(false);
+        try (NDScope scope = new NDScope()) {
+            NDArray input = DjlSupernet.owned(manager, batch.pixels(), new Shape(batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()), supernet.dataType());
+            return DjlSupernet.floats(network.network.forward(input, values.tensors, norms));
+        }
+        finally {
+            JniUtils.setGradMode(true);
+        }
+    }
+
+    @Override
+    public Map<String, float[]> values(Weights weights)
+    {
+        DjlWeights own = own(weights, DjlWeights.class);
+        Map<String, float[]> values = new LinkedHashMap<>();
+        own.tensors.forEach((name, tensor) -> values.put(name, DjlSupernet.floats(tensor)));
+        return values;
+    }
+
+    @Override
     public Gradient gradient(Loss loss, Weights withRespectTo, boolean createGraph)
     {
         DjlLoss own = own(loss, DjlLoss.class);

@@ -151,7 +151,7 @@ final class Nd4jSupernet
         return Nd4j.create(values, shape, 'c').castTo(dataType);
     }
 
-    private static float[] floats(INDArray array)
+    static float[] floats(INDArray array)
     {
         return array.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }

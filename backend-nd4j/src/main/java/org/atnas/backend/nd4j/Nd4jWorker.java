@@ -111,6 +111,32 @@ final class Nd4jWorker
     }
 
     @Override
+    public float[] logits(Subnet subnet, Weights weights, ImageBatch batch)
+    {
+        Nd4jSubnet network = own(subnet, Nd4jSubnet.class);
+        Nd4jWeights values = own(weights, Nd4jWeights.class);
+        network.checkOpen();
+        values.checkOpen();
+        NetworkDescription description = network.network.description();
+        INDArray input = Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c').castTo(supernet.dataType());
+        // the graph's loss needs labels to be fed; the logits do not depend on them
+        INDArray labels = Nd4j.zeros(supernet.dataType(), batch.size(), description.classes());
+        network.network.bind(values.arrays);
+        INDArray logits = network.network.graph().output(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels), Nd4jNetwork.LOGITS).get(Nd4jNetwork.LOGITS);
+        return Nd4jSupernet.floats(logits);
+    }
+
+    @Override
+    public Map<String, float[]> values(Weights weights)
+    {
+        Nd4jWeights own = own(weights, Nd4jWeights.class);
+        own.checkOpen();
+        Map<String, float[]> values = new LinkedHashMap<>();
+        own.arrays.forEach((name, array) -> values.put(name, Nd4jSupernet.floats(array)));
+        return values;
+    }
+
+    @Override
     public Gradient gradient(Loss loss, Weights withRespectTo, boolean createGraph)
     {
         Nd4jLoss own = own(loss, Nd4jLoss.class);

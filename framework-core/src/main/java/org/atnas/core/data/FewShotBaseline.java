@@ -60,13 +60,13 @@ public final class FewShotBaseline
         return new Result(accuracy(nearest), accuracy(classMean), tasks);
     }
 
-    static double nearestNeighbourAccuracy(Task task)
+    public static double nearestNeighbourAccuracy(Task task)
     {
         ImageBatch support = task.support();
         return accuracyAgainst(task.query(), support.pixels(), support.labels());
     }
 
-    static double nearestClassMeanAccuracy(Task task)
+    public static double nearestClassMeanAccuracy(Task task)
     {
         ImageBatch support = task.support();
         int size = support.shape().size();

@@ -21,6 +21,7 @@ import org.atnas.core.config.ResolvedConfiguration;
 import org.atnas.core.data.ClassSplit;
 import org.atnas.core.data.Datasets;
 import org.atnas.core.data.ImageDataset;
+import org.atnas.core.data.Preprocessing;
 import org.atnas.core.data.TaskSampler;
 import org.atnas.core.export.ArchitectureExport;
 import org.atnas.core.plugin.InstalledPlugin;
@@ -157,7 +158,11 @@ public final class SearchRun
         return Datasets.sampler(atnas.configuration(), "meta-test", split.test(), dataset);
     }
 
-    /** A new run directory with the effective configuration and the resolved split. */
+    /**
+     * A new run directory with the effective configuration, the resolved split and the
+     * preprocessing of the data ({@code preprocessing.json}), so that the run's network can be
+     * adapted to a user's own images exactly as it saw its training data.
+     */
     public RunDirectory createRunDirectory(Clock clock)
     {
         return createRunDirectory("search", clock);
@@ -168,6 +173,7 @@ public final class SearchRun
     {
         RunDirectory run = RunDirectory.create(atnas.configuration(), command, clock);
         run.writeJson("split.json", split.describe());
+        run.writeJson(Preprocessing.FILE, Preprocessing.of(dataset));
         return run;
     }
 
