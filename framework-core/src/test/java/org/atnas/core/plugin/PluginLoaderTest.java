@@ -150,7 +150,7 @@ class PluginLoaderTest
         RegisteredComponent selected = configuration.selected(ServiceType.EVOLVER).orElseThrow();
         assertThat(selected.name()).isEqualTo("keep-best");
         assertThat(selected.plugin()).isSameAs(plugin);
-        Components components = new Components(configuration, Map.of(ServiceType.EVOLVER, Map.of(selected.name(), selected.factory())));
+        Components components = new Components(configuration);
         Evolver evolver = components.get(ServiceType.EVOLVER, Evolver.class);
         assertThat(evolver.name()).isEqualTo("keep-best");
         assertThat(ContextClassLoaderProxy.unwrap(evolver).getClass().getClassLoader()).isSameAs(plugin.classLoader());
