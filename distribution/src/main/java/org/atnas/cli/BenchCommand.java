@@ -65,15 +65,22 @@ final class BenchCommand
             RunDirectory run = RunDirectory.create(atnas.configuration(), "bench-evolver", Clock.systemDefaultZone());
             launcher.err().printf("%,d architectures; %d runs of %s and random search, %d queries each%n", benchmark.table().codes().size(), runs, benchmark.method(), budget);
             EvolverBenchmark.Result result;
-            try (MetricsLog metrics = run.metrics()) {
-                result = benchmark.run(settings, Optional.of(metrics), line -> {
-                    launcher.err().println(line);
-                    launcher.err().flush();
-                });
+            String report;
+            try {
+                try (MetricsLog metrics = run.metrics()) {
+                    result = benchmark.run(settings, Optional.of(metrics), line -> {
+                        launcher.err().println(line);
+                        launcher.err().flush();
+                    });
+                }
+                report = EvolverReport.format(result);
+                run.writeText("report.txt", report);
+                run.writeJson("summary.json", EvolverReport.summary(result));
             }
-            String report = EvolverReport.format(result);
-            run.writeText("report.txt", report);
-            run.writeJson("summary.json", EvolverReport.summary(result));
+            catch (RuntimeException | Error e) {
+                run.removeAfterFailure(e);
+                throw e;
+            }
             launcher.out().print(report);
             launcher.out().println();
             launcher.out().println("Run directory: " + run.path());

@@ -102,10 +102,18 @@ final class DataCommand
             ImageDataset dataset = loaded.dataset();
             ClassSplit split = loaded.split();
             RunDirectory run = RunDirectory.create(configuration, "data-inspect", Clock.systemDefaultZone());
-            run.writeJson("split.json", split.describe());
-            TaskSampler sampler = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
-            AtomicFiles.write(run.path().resolve("task.png"), TaskPicture.png(sampler.sampleWithClasses(configuration.get(CoreSettings.SEED)), 5));
-            double microsPerTask = sampler.microsecondsPerTask(2_000);
+            TaskSampler sampler;
+            double microsPerTask;
+            try {
+                run.writeJson("split.json", split.describe());
+                sampler = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
+                AtomicFiles.write(run.path().resolve("task.png"), TaskPicture.png(sampler.sampleWithClasses(configuration.get(CoreSettings.SEED)), 5));
+                microsPerTask = sampler.microsecondsPerTask(2_000);
+            }
+            catch (RuntimeException | Error e) {
+                run.removeAfterFailure(e);
+                throw e;
+            }
 
             PrintWriter out = launcher.out();
             out.printf(Locale.ROOT, "Data set %s: %,d classes, %,d images of %s, loaded in %.1f s%n", dataset.name(), dataset.classes().size(), dataset.imageCount(), dataset.shape(), seconds);

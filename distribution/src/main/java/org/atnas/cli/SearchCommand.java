@@ -18,6 +18,7 @@ import org.atnas.core.Atnas;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.export.ArchitectureExport;
 import org.atnas.core.run.RunDirectory;
+import org.atnas.core.run.RunLock;
 import org.atnas.core.search.Checkpoint;
 import org.atnas.core.search.MetaSearch;
 import org.atnas.core.search.MetaTest;
@@ -61,20 +62,33 @@ final class SearchCommand
         if (tasks < 2) {
             throw new IllegalArgumentException("--tasks must be at least 2, got " + tasks);
         }
-        Optional<Checkpoint> checkpoint = Optional.empty();
-        Atnas atnas;
         if (resume != null) {
             if (config.file != null || !config.overrides.isEmpty()) {
                 throw new IllegalArgumentException("--resume continues a run with the configuration it was started with; --config and --set cannot be used with it");
             }
-            checkpoint = Optional.of(Checkpoint.readLatest(resume));
-            atnas = Atnas.start(launcher.plugins(), Configuration.empty().with(checkpoint.get().configuration(), "checkpoint of " + resume), SearchRun.SERVICES);
+            RunDirectory directory = RunDirectory.open(resume);
+            try (RunLock ignored = directory.lock()) {
+                Checkpoint checkpoint = Checkpoint.readLatest(resume);
+                if (checkpoint.finished()) {
+                    launcher.out().println("Run " + resume + " finished at meta-step " + checkpoint.step() + "; there is nothing to resume and nothing was written.");
+                    launcher.out().println("Evaluate with: atnas evaluate " + resume);
+                    return;
+                }
+                Atnas atnas = Atnas.start(launcher.plugins(), Configuration.empty().with(checkpoint.configuration(), "checkpoint of " + resume), SearchRun.SERVICES);
+                search(launcher, SearchRun.prepare(atnas), directory, Optional.of(checkpoint));
+            }
         }
         else {
-            atnas = Atnas.start(launcher.plugins(), config.load(launcher, Map.of(), "--set"), SearchRun.SERVICES);
+            SearchRun run = SearchRun.prepare(Atnas.start(launcher.plugins(), config.load(launcher, Map.of(), "--set"), SearchRun.SERVICES));
+            RunDirectory directory = run.createRunDirectory(Clock.systemDefaultZone());
+            try (RunLock ignored = directory.lock()) {
+                search(launcher, run, directory, Optional.empty());
+            }
         }
-        SearchRun run = SearchRun.prepare(atnas);
-        RunDirectory directory = resume != null ? RunDirectory.open(resume) : run.createRunDirectory(Clock.systemDefaultZone());
+    }
+
+    private void search(Launcher launcher, SearchRun run, RunDirectory directory, Optional<Checkpoint> checkpoint)
+    {
         PrintWriter err = launcher.err();
         err.println("Run directory: " + directory.path());
         MetaSearch.Outcome outcome;

@@ -168,6 +168,14 @@ class LauncherTest
                 .isEqualTo(new Result(1, "", "error: Invalid value [mnist] for key [data.dataset] (from --dataset/--path): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, cifar10]\n"));
         assertThat(run(home, "data", "baseline", "--set", "glyphs.classes=20", "--set", "task.ways=6", "--set", "runs.directory=" + home.resolve("runs")))
                 .isEqualTo(new Result(1, "", "error: The meta-test split has 4 classes, fewer than the 6 ways of a task\n"));
+        // a failed command leaves no run directory behind
+        assertThat(run(home, "data", "inspect", "--set", "glyphs.classes=20", "--set", "task.ways=14", "--set", "runs.directory=" + home.resolve("runs"), "--set", "run.name=failed"))
+                .isEqualTo(new Result(1, "", "error: The meta-train split has 13 classes, fewer than the 14 ways of a task\n"));
+        assertThat(home.resolve("runs/failed")).doesNotExist();
+        assertThat(run(home, "data", "inspect", "--set", "run.name=../escape", "--set", "runs.directory=" + home.resolve("runs")))
+                .isEqualTo(new Result(1, "", "error: Configuration key [run.name] must be one folder name inside runs.directory [" + home.resolve("runs")
+                        + "], got [../escape]; expected a name without /, \\ or :, other than . and ..\n"));
+        assertThat(home.resolve("escape")).doesNotExist();
         assertThat(run(home, "data", "inspect", "--dataset", "omniglot", "--path", home.resolve("missing.zip").toString()))
                 .isEqualTo(new Result(1, "", "error: Data path [" + home.resolve("missing.zip") + "] does not exist\n"));
     }

@@ -136,7 +136,7 @@ class SearchIT
         java.util.Map<String, String> configuration = new java.util.LinkedHashMap<>(checkpoint.configuration());
         configuration.put("backend", "nd4j");
         configuration.keySet().removeIf(key -> key.startsWith("djl."));
-        Checkpoint onNd4j = new Checkpoint(checkpoint.step(), checkpoint.generation(), checkpoint.population(), configuration, checkpoint.components(), checkpoint.state(),
+        Checkpoint onNd4j = new Checkpoint(checkpoint.step(), checkpoint.generation(), checkpoint.finished(), checkpoint.population(), configuration, checkpoint.components(), checkpoint.state(),
                 checkpoint.predictorPairs());
         Result resumed = search(List.of(), temporary.resolve("crossed"), -1, Optional.of(onNd4j));
         assertThat(resumed.outcome()).isEqualTo(MetaSearch.Outcome.FINISHED);
@@ -280,6 +280,17 @@ class SearchIT
         LauncherTest.Result invalid = LauncherTest.run(DISTRIBUTION, "evaluate", run.toString(), "--code", "4,4,4,4,0,3,4,0,0,3,0,6,0,0,1,0,0,1,3,1,0,3,0,0,1,3,0,0");
         assertThat(invalid).isEqualTo(new LauncherTest.Result(1, "",
                 "error: --code: Invalid DARTS code: cell 1, node 0 (edges 0-1) has 1 non-zero incoming edges [0], expected exactly 2\n"));
+
+        // a finished run resumed says so and writes nothing
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertThat(LauncherTest.run(DISTRIBUTION, "search", "--resume", run.toString())).isEqualTo(new LauncherTest.Result(0,
+                "Run " + run + " finished at meta-step 8; there is nothing to resume and nothing was written.\nEvaluate with: atnas evaluate " + run + "\n", ""));
+        assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).isEqualTo(metrics);
+        // a run another process owns is refused
+        try (org.atnas.core.run.RunLock ignored = org.atnas.core.run.RunDirectory.open(run).lock()) {
+            assertThat(LauncherTest.run(DISTRIBUTION, "search", "--resume", run.toString())).isEqualTo(new LauncherTest.Result(1, "",
+                    "error: Run [" + run + "] is in use by process " + ProcessHandle.current().pid() + "; wait for it to finish or stop it first\n"));
+        }
 
         Files.delete(run.resolve("checkpoints/step-0000008/adam.safetensors"));
         LauncherTest.Result incomplete = LauncherTest.run(DISTRIBUTION, "search", "--resume", run.toString());

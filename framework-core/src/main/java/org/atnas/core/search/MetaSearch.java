@@ -44,6 +44,7 @@ public final class MetaSearch
     private final CpuBudget budget;
     private final SearchRecorder recorder;
     private final Optional<PredictorScreen> screen;
+    private final boolean resumedFinished;
     private volatile boolean stopRequested;
     private boolean budgetEnded;
     private int step;
@@ -67,12 +68,14 @@ public final class MetaSearch
         this.screen = requireNonNull(screen, "screen is null");
         if (resume.isPresent()) {
             Checkpoint checkpoint = resume.get();
+            this.resumedFinished = checkpoint.finished();
             this.population = checkpoint.population();
             this.step = checkpoint.step();
             this.generation = checkpoint.generation();
             summarize(population);
         }
         else {
+            this.resumedFinished = false;
             this.population = evolution.initial();
         }
     }
@@ -89,9 +92,14 @@ public final class MetaSearch
      * checkpoint.
      *
      * @throws SearchFailedException for a NaN or infinite loss, naming the step, architecture and task
+     * @throws IllegalStateException if resumed from the final checkpoint of a finished search
      */
     public Outcome run(SearchListener listener)
     {
+        if (resumedFinished) {
+            // running again would append a second final evaluation to metrics.jsonl and rewrite the answer
+            throw new IllegalStateException("The search finished at meta-step " + step + "; its final checkpoint cannot be resumed");
+        }
         SearchPlan.Schedule schedule = plan.schedule();
         listener.started(step, schedule.totalSteps());
         budget.start();
@@ -101,7 +109,7 @@ public final class MetaSearch
                 break;
             }
             if (stopRequested) {
-                listener.checkpoint(checkpoint());
+                listener.checkpoint(checkpoint(false));
                 return Outcome.STOPPED;
             }
             long start = System.nanoTime();
@@ -119,14 +127,14 @@ public final class MetaSearch
             double progress = Math.min(1, Math.max((double) step / schedule.totalSteps(), budget.used()));
             listener.step(new SearchListener.Step(step, schedule.totalSteps(), warmup, result.queryLoss(), result.queryAccuracy(), bestFitness, meanFitness, progress));
             if (step % schedule.checkpointEvery() == 0 && step < schedule.totalSteps()) {
-                listener.checkpoint(checkpoint());
+                listener.checkpoint(checkpoint(false));
             }
         }
         FitnessEvaluation.Evaluation last = evaluate(true);
         population = last.population();
         recorder.generation(step, generation, last);
         recorder.population(population);
-        listener.checkpoint(checkpoint());
+        listener.checkpoint(checkpoint(true));
         return Outcome.FINISHED;
     }
 
@@ -158,9 +166,9 @@ public final class MetaSearch
         }
     }
 
-    private Path checkpoint()
+    private Path checkpoint(boolean finished)
     {
-        return recorder.checkpoint(step, generation, population, supernet, screen.map(PredictorScreen::pairs).orElse(List.of()));
+        return recorder.checkpoint(step, generation, finished, population, supernet, screen.map(PredictorScreen::pairs).orElse(List.of()));
     }
 
     /** Meta-steps done. */

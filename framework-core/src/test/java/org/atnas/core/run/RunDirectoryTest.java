@@ -55,6 +55,42 @@ class RunDirectoryTest
     }
 
     @Test
+    void aConfiguredNameIsOneFolderInsideTheRunsDirectory()
+    {
+        for (String name : List.of("../../escape", "/tmp/elsewhere", "a/b", "..", "c:d")) {
+            assertThatThrownBy(() -> RunDirectory.create(configuration("run.name=" + name), "search", CLOCK))
+                    .as(name)
+                    .isInstanceOf(org.atnas.core.config.ConfigurationException.class)
+                    .hasMessage("Configuration key [run.name] must be one folder name inside runs.directory [" + runs + "], got [" + name
+                            + "]; expected a name without /, \\ or :, other than . and ..");
+        }
+        assertThat(runs.getParent().resolve("escape")).doesNotExist();
+    }
+
+    @Test
+    void aRunIsLockedByOneProcessAtATime()
+    {
+        RunDirectory directory = RunDirectory.create(configuration("run.name=busy"), "search", CLOCK);
+        try (RunLock ignored = directory.lock()) {
+            assertThatThrownBy(() -> RunDirectory.open(directory.path()).lock())
+                    .hasMessage("Run [" + directory.path() + "] is in use by process " + ProcessHandle.current().pid() + "; wait for it to finish or stop it first");
+        }
+        // released: the next owner takes it
+        directory.lock().close();
+    }
+
+    @Test
+    void aFailedCommandRemovesTheDirectoryItCreated()
+    {
+        RunDirectory directory = RunDirectory.create(configuration("run.name=failed"), "data-inspect", CLOCK);
+        directory.writeJson("split.json", Map.of("meta-train", List.of()));
+        IllegalArgumentException failure = new IllegalArgumentException("the command failed");
+        directory.removeAfterFailure(failure);
+        assertThat(directory.path()).doesNotExist();
+        assertThat(failure.getSuppressed()).isEmpty();
+    }
+
+    @Test
     void metricsAreOneJsonObjectPerLine()
             throws Exception
     {

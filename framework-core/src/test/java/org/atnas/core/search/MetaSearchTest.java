@@ -158,6 +158,26 @@ class MetaSearchTest
                 .hasMessage("Invalid value [-1] for key [search.cpu-budget]: expected a number from 0.0 to 1.0E9");
     }
 
+    @Test
+    void theFinalCheckpointIsMarkedFinishedAndCannotBeResumed()
+            throws Exception
+    {
+        try (SearchEngine engine = engine()) {
+            assertThat(run(engine.search())).isEqualTo(MetaSearch.Outcome.FINISHED);
+        }
+        Checkpoint last = Checkpoint.readLatest(directory);
+        assertThat(last.finished()).isTrue();
+        List<String> metrics = java.nio.file.Files.readAllLines(directory.resolve("metrics.jsonl"));
+        TaskSampler sampler = MetaSearchTestSupport.sampler();
+        SearchPlan plan = SearchPlan.read(SettingValues.of(settings()), new DartsSearchSpace(2, 2, 1));
+        try (SearchEngine engine = SearchEngine.start(services(), new SearchModule(plan, new SearchData(sampler, sampler), directory, Provenance.none(), Optional.of(last)))) {
+            assertThatThrownBy(() -> run(engine.search()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("The search finished at meta-step 3; its final checkpoint cannot be resumed");
+        }
+        assertThat(java.nio.file.Files.readAllLines(directory.resolve("metrics.jsonl"))).isEqualTo(metrics);
+    }
+
     private static double centre(org.atnas.api.ImageBatch batch)
     {
         double sum = 0;
