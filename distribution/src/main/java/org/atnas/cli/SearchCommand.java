@@ -23,6 +23,7 @@ import org.atnas.core.search.Checkpoint;
 import org.atnas.core.search.MetaSearch;
 import org.atnas.core.search.MetaTest;
 import org.atnas.core.search.SearchEngine;
+import org.atnas.core.search.SearchEstimate;
 import org.atnas.core.search.SearchRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,11 +33,14 @@ import picocli.CommandLine.ParentCommand;
 /** {@code atnas search}: Algorithm 1, meta-training the supernet while the population evolves. */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Runs the AT-NAS search (Algorithm 1): meta-trains the supernet over few-shot tasks while the architecture population evolves.",
-                "Writes metrics.jsonl, checkpoints and the final population into a run directory; Ctrl-C writes a checkpoint and stops,",
-                "--resume continues from it."})
+                "Writes metrics.jsonl, checkpoints and the final population into a run directory; Ctrl-C stops within seconds,",
+                "keeping a complete checkpoint that --resume continues from."})
 final class SearchCommand
         implements Runnable
 {
+    /** How long Ctrl-C or SIGTERM waits for the running tasks and the checkpoint before the JVM exits anyway. */
+    private static final int STOP_WAIT_SECONDS = 5;
+
     @ParentCommand
     AtnasCommand parent;
 
@@ -91,15 +95,26 @@ final class SearchCommand
     {
         PrintWriter err = launcher.err();
         err.println("Run directory: " + directory.path());
+        SearchEstimate estimate = SearchEstimate.of(run.plan(), run.space(), run.data());
+        long heapLimit = Runtime.getRuntime().maxMemory();
+        err.println(estimate.describe(heapLimit));
+        estimate.warning(heapLimit).ifPresent(err::println);
+        err.flush();
         MetaSearch.Outcome outcome;
         try (SearchEngine engine = run.engine(directory.path(), checkpoint)) {
             MetaSearch search = engine.search();
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
-                // Ctrl-C: let the current meta-step finish and the checkpoint be written before the JVM exits
+                // Ctrl-C or SIGTERM: the workers end after their running task; a user (or a scheduler's grace period) waits seconds, not a step
+                err.println();
+                err.println("Stopping: the running tasks finish, then a checkpoint is written (or the last complete one kept) ...");
+                err.flush();
                 search.requestStop();
                 try {
-                    finished.await(10, TimeUnit.MINUTES);
+                    if (!finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                        err.println("Still busy after " + STOP_WAIT_SECONDS + " s; exiting. Checkpoints are written atomically: resume continues from the last complete one.");
+                        err.flush();
+                    }
                 }
                 catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -107,7 +122,7 @@ final class SearchCommand
             }, "atnas-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                outcome = search.run(new ProgressBar(err, System.console() != null));
+                outcome = search.run(new ProgressBar(err, System.console() != null, Optional.of(estimate)));
                 summarize(launcher.out(), run, directory, search, outcome);
             }
             finally {
@@ -159,7 +174,13 @@ final class SearchCommand
     private static void summarize(PrintWriter out, SearchRun run, RunDirectory directory, MetaSearch search, MetaSearch.Outcome outcome)
     {
         if (outcome == MetaSearch.Outcome.STOPPED) {
-            out.println("Stopped; checkpoint " + search.lastCheckpoint().map(Path::toString).orElse("(none)"));
+            String during = search.abandoned().map(work -> " during " + work + " (abandoned)").orElse("");
+            Optional<Path> checkpoint = search.lastCheckpoint();
+            if (checkpoint.isEmpty() && search.abandoned().isPresent() && !directory.path().resolve("checkpoints").toFile().isDirectory()) {
+                out.println("Stopped" + during + " before the first checkpoint; there is nothing to resume.");
+                return;
+            }
+            out.println("Stopped" + during + "; resume continues from " + checkpoint.map(Path::toString).orElse("the last complete checkpoint in " + directory.path().resolve("checkpoints")));
             out.println("Continue with: atnas search --resume " + directory.path());
             return;
         }

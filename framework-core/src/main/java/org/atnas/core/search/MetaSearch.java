@@ -45,7 +45,8 @@ public final class MetaSearch
     private final SearchRecorder recorder;
     private final Optional<PredictorScreen> screen;
     private final boolean resumedFinished;
-    private volatile boolean stopRequested;
+    private final StopSignal stop;
+    private Optional<String> abandoned = Optional.empty();
     private boolean budgetEnded;
     private int step;
     private int generation;
@@ -55,8 +56,9 @@ public final class MetaSearch
 
     @Inject
     MetaSearch(SearchPlan plan, Supernet supernet, StepPlanner planner, MetaStep metaStep, FitnessEvaluation fitness, EvolutionStep evolution, CpuBudget budget,
-            SearchRecorder recorder, Optional<PredictorScreen> screen, Optional<Checkpoint> resume)
+            SearchRecorder recorder, Optional<PredictorScreen> screen, Optional<Checkpoint> resume, StopSignal stop)
     {
+        this.stop = requireNonNull(stop, "stop is null");
         this.plan = requireNonNull(plan, "plan is null");
         this.supernet = requireNonNull(supernet, "supernet is null");
         this.planner = requireNonNull(planner, "planner is null");
@@ -80,10 +82,16 @@ public final class MetaSearch
         }
     }
 
-    /** Asks a running search to stop after the current meta-step and write a checkpoint; safe from any thread. */
+    /**
+     * Asks a running search to stop; safe from any thread. Between meta-steps it writes a
+     * checkpoint and stops. Within one, the workers end after their running task and the work is
+     * abandoned: in a meta-step's pairs W is untouched, so the checkpoint of the step before is
+     * written; in an evaluation W has moved on, so the last complete checkpoint stays the one to
+     * resume from.
+     */
     public void requestStop()
     {
-        stopRequested = true;
+        stop.request();
     }
 
     /**
@@ -108,17 +116,33 @@ public final class MetaSearch
                 budgetEnded = true;
                 break;
             }
-            if (stopRequested) {
+            if (stop.isRequested()) {
                 listener.checkpoint(checkpoint(false));
                 return Outcome.STOPPED;
             }
             long start = System.nanoTime();
             boolean warmup = step < schedule.warmupSteps();
             int number = step + 1;
-            MetaStep.Result result = orFail("", () -> metaStep.run(number, planner.pairs(step, population)));
+            MetaStep.Result result;
+            try {
+                result = orFail("", () -> metaStep.run(number, planner.pairs(step, population)));
+            }
+            catch (StopSignal.WorkAbandonedException e) {
+                abandoned = Optional.of("meta-step " + number);
+                listener.checkpoint(checkpoint(false));
+                return Outcome.STOPPED;
+            }
             step++;
+            listener.trained(step, (System.nanoTime() - start) / 1e9);
             if (!warmup && (step - schedule.warmupSteps()) % plan.population().evolveEvery() == 0) {
-                FitnessEvaluation.Evaluation evaluation = evaluate(false);
+                FitnessEvaluation.Evaluation evaluation;
+                try {
+                    evaluation = evaluate(false);
+                }
+                catch (StopSignal.WorkAbandonedException e) {
+                    abandoned = Optional.of("the evaluation after meta-step " + step);
+                    return Outcome.STOPPED;
+                }
                 generation++;
                 recorder.generation(step, generation, evaluation);
                 population = evolution.next(evaluation.population(), generation);
@@ -130,7 +154,14 @@ public final class MetaSearch
                 listener.checkpoint(checkpoint(false));
             }
         }
-        FitnessEvaluation.Evaluation last = evaluate(true);
+        FitnessEvaluation.Evaluation last;
+        try {
+            last = evaluate(true);
+        }
+        catch (StopSignal.WorkAbandonedException e) {
+            abandoned = Optional.of("the final evaluation");
+            return Outcome.STOPPED;
+        }
         population = last.population();
         recorder.generation(step, generation, last);
         recorder.population(population);
@@ -202,6 +233,12 @@ public final class MetaSearch
     public double engineOverhead()
     {
         return metaStep.engineOverhead();
+    }
+
+    /** What a stop abandoned midway ("meta-step 7", "the final evaluation"), if it came within a step. */
+    public Optional<String> abandoned()
+    {
+        return abandoned;
     }
 
     /** The last checkpoint written by this run, if any. */

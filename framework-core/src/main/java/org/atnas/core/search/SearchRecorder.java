@@ -42,11 +42,16 @@ final class SearchRecorder
     private final SearchSpace space;
     private final SubnetDescriptions descriptions;
     private final Provenance provenance;
+    private final Optional<Integer> resumedAt;
     private MetricsLog metrics;
     private Path lastCheckpoint;
 
-    SearchRecorder(Path directory, SearchSpace space, SubnetDescriptions descriptions, Provenance provenance)
+    /**
+     * @param resumedAt the step of the checkpoint a resumed run continues from
+     */
+    SearchRecorder(Path directory, SearchSpace space, SubnetDescriptions descriptions, Provenance provenance, Optional<Integer> resumedAt)
     {
+        this.resumedAt = requireNonNull(resumedAt, "resumedAt is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.space = requireNonNull(space, "space is null");
         this.descriptions = requireNonNull(descriptions, "descriptions is null");
@@ -94,6 +99,7 @@ final class SearchRecorder
     private void append(Object line)
     {
         if (metrics == null) {
+            resumedAt.ifPresent(step -> MetricsLog.dropAfterStep(directory.resolve(RunDirectory.METRICS_FILE), step));
             metrics = RunDirectory.open(directory).metrics();
         }
         metrics.append(line);

@@ -27,10 +27,12 @@ public final class TaskAdaptation
     private final WorkerPool workers;
     private final MetaOptimizer optimizer;
     private final SubnetDescriptions descriptions;
+    private final StopSignal stop;
 
     @Inject
-    TaskAdaptation(WorkerPool workers, MetaOptimizer optimizer, SubnetDescriptions descriptions)
+    TaskAdaptation(WorkerPool workers, MetaOptimizer optimizer, SubnetDescriptions descriptions, StopSignal stop)
     {
+        this.stop = requireNonNull(stop, "stop is null");
         this.workers = requireNonNull(workers, "workers is null");
         this.optimizer = requireNonNull(optimizer, "optimizer is null");
         this.descriptions = requireNonNull(descriptions, "descriptions is null");
@@ -50,6 +52,8 @@ public final class TaskAdaptation
             int worker = t % workers.size();
             long taskSeed = taskSeeds[t];
             for (int i = 0; i < codes.size(); i++) {
+                // a million architectures or tasks take seconds to plan, before any worker checks the signal
+                stop.check();
                 NetworkDescription description = descriptions.of(codes.get(i));
                 jobs.get(worker).add(backendWorker -> {
                     try (Subnet subnet = backendWorker.compile(description)) {

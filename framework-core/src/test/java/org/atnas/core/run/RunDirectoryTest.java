@@ -91,6 +91,23 @@ class RunDirectoryTest
     }
 
     @Test
+    void aResumedRunDropsTheMetricsWrittenAfterItsCheckpoint()
+            throws Exception
+    {
+        RunDirectory directory = RunDirectory.create(configuration(), "search", CLOCK);
+        try (MetricsLog metrics = directory.metrics()) {
+            for (int step = 1; step <= 4; step++) {
+                metrics.append(new java.util.LinkedHashMap<>(Map.of("type", "meta-step", "step", step)));
+            }
+        }
+        MetricsLog.dropAfterStep(directory.path().resolve("metrics.jsonl"), 2);
+        assertThat(Files.readAllLines(directory.path().resolve("metrics.jsonl"))).hasSize(2).allMatch(line -> !line.contains("\"step\":3") && !line.contains("\"step\":4"));
+        Files.writeString(directory.path().resolve("metrics.jsonl"), "{\"step\":1}\nnot json\n");
+        assertThatThrownBy(() -> MetricsLog.dropAfterStep(directory.path().resolve("metrics.jsonl"), 0))
+                .hasMessageStartingWith("Metrics log [" + directory.path().resolve("metrics.jsonl") + "] line 2 is not JSON: ");
+    }
+
+    @Test
     void metricsAreOneJsonObjectPerLine()
             throws Exception
     {

@@ -178,6 +178,104 @@ class MetaSearchTest
         assertThat(java.nio.file.Files.readAllLines(directory.resolve("metrics.jsonl"))).isEqualTo(metrics);
     }
 
+    /** Maml that asks the search to stop from inside its {@code stopAt}-th call of one kind: a stop arriving while a task runs. */
+    private static final class StoppingMaml
+            implements MetaOptimizer
+    {
+        private final Maml maml = new Maml(false);
+        private final java.util.concurrent.atomic.AtomicReference<MetaSearch> search = new java.util.concurrent.atomic.AtomicReference<>();
+        private final java.util.concurrent.atomic.AtomicInteger gradients = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger adaptations = new java.util.concurrent.atomic.AtomicInteger();
+        private final boolean inEvaluation;
+
+        StoppingMaml(boolean inEvaluation)
+        {
+            this.inEvaluation = inEvaluation;
+        }
+
+        @Override
+        public String name()
+        {
+            return maml.name();
+        }
+
+        @Override
+        public java.util.Set<org.atnas.api.BackendCapability> requiredCapabilities()
+        {
+            return maml.requiredCapabilities();
+        }
+
+        @Override
+        public org.atnas.api.MetaGradient metaGradient(org.atnas.api.BackendWorker worker, org.atnas.api.Subnet subnet, Task task, InnerLoop innerLoop)
+        {
+            if (gradients.incrementAndGet() == 5 && !inEvaluation) {
+                search.get().requestStop();
+            }
+            return maml.metaGradient(worker, subnet, task, innerLoop);
+        }
+
+        @Override
+        public org.atnas.api.Adaptation adapt(org.atnas.api.BackendWorker worker, org.atnas.api.Subnet subnet, Task task, InnerLoop innerLoop)
+        {
+            if (adaptations.incrementAndGet() == 1 && inEvaluation) {
+                search.get().requestStop();
+            }
+            return maml.adapt(worker, subnet, task, innerLoop);
+        }
+    }
+
+    @Test
+    void aStopWithinAMetaStepAbandonsItAfterTheRunningTaskAndCheckpointsTheStepBefore()
+            throws Exception
+    {
+        StoppingMaml stopping = new StoppingMaml(false);
+        Module services = Modules.override(services()).with(binder -> binder.bind(MetaOptimizer.class).toInstance(stopping));
+        List<ArchitectureCode> uninterrupted;
+        try (SearchEngine engine = engine("search.evolve-every=2", "search.workers=1")) {
+            run(engine.search());
+            uninterrupted = engine.search().population().codes();
+        }
+        java.nio.file.Path first = directory;
+        directory = java.nio.file.Files.createDirectories(directory.resolve("stopped"));
+        try (SearchEngine engine = engine(services, settings("search.evolve-every=2", "search.workers=1"))) {
+            MetaSearch search = engine.search();
+            stopping.search.set(search);
+            // 4 pairs a step: the stop comes in the first pair of meta-step 2 and the 3 others never run
+            assertThat(run(search)).isEqualTo(MetaSearch.Outcome.STOPPED);
+            assertThat(stopping.gradients.get()).isEqualTo(5);
+            assertThat(search.abandoned()).contains("meta-step 2");
+            assertThat(search.step()).isEqualTo(1);
+            assertThat(search.lastCheckpoint()).contains(directory.resolve("checkpoints/step-0000001"));
+        }
+        Checkpoint checkpoint = Checkpoint.readLatest(directory);
+        assertThat(checkpoint.step()).isEqualTo(1);
+        assertThat(checkpoint.finished()).isFalse();
+        TaskSampler sampler = MetaSearchTestSupport.sampler();
+        SearchPlan plan = SearchPlan.read(SettingValues.of(settings("search.evolve-every=2", "search.workers=1")), new DartsSearchSpace(2, 2, 1));
+        try (SearchEngine engine = SearchEngine.start(services(), new SearchModule(plan, new SearchData(sampler, sampler), directory, Provenance.none(), Optional.of(checkpoint)))) {
+            assertThat(run(engine.search())).isEqualTo(MetaSearch.Outcome.FINISHED);
+            // the abandoned step changed nothing: the resumed run ends where the uninterrupted one did
+            assertThat(engine.search().population().codes()).isEqualTo(uninterrupted);
+        }
+        assertThat(first).isDirectory();
+    }
+
+    @Test
+    void aStopWithinAnEvaluationAbandonsItAndKeepsTheLastCompleteCheckpoint()
+    {
+        StoppingMaml stopping = new StoppingMaml(true);
+        Module services = Modules.override(services()).with(binder -> binder.bind(MetaOptimizer.class).toInstance(stopping));
+        try (SearchEngine engine = engine(services, settings("search.workers=1", "search.validation-tasks=3"))) {
+            MetaSearch search = engine.search();
+            stopping.search.set(search);
+            assertThat(run(search)).isEqualTo(MetaSearch.Outcome.STOPPED);
+            // 4 architectures x 3 tasks to adapt; the stop came in the first and no other started
+            assertThat(stopping.adaptations.get()).isEqualTo(1);
+            assertThat(search.abandoned()).contains("the evaluation after meta-step 1");
+            assertThat(search.lastCheckpoint()).isEmpty();
+        }
+    }
+
     private static double centre(org.atnas.api.ImageBatch batch)
     {
         double sum = 0;
