@@ -56,7 +56,7 @@ final class BenchCommand
         public void run()
         {
             Launcher launcher = parent.parent.launcher;
-            Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, FitnessTables.nasBench201(table.table), "--table"),
+            Atnas atnas = launcher.start(config.load(launcher, FitnessTables.nasBench201(table.table), "--table"),
                     EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.EVOLVER, ServiceType.PREDICTOR));
             EvolverBenchmark.Settings settings = new EvolverBenchmark.Settings(budget, runs, population, atnas.configuration().get(CoreSettings.SEED));
             launcher.err().printf("Reading %s ...%n", table.table);

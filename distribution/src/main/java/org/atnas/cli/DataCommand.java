@@ -76,7 +76,7 @@ final class DataCommand
             if (path != null) {
                 fixed.put(DataSettings.PATH.key(), path);
             }
-            return Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--dataset/--path"), EnumSet.noneOf(ServiceType.class));
+            return launcher.start(config.load(launcher, fixed, "--dataset/--path"), EnumSet.noneOf(ServiceType.class));
         }
     }
 

@@ -59,7 +59,7 @@ final class MemoryCommand
     {
         Launcher launcher = parent.parent.launcher;
         MemoryBenchmark.Settings settings = new MemoryBenchmark.Settings(cells, channels, classes, batch);
-        Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, MemoryBenchmark.workload(settings), "bench memory"), EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND));
+        Atnas atnas = launcher.start(config.load(launcher, MemoryBenchmark.workload(settings), "bench memory"), EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND));
         if (singleCase != null) {
             launcher.out().println(Json.write(MemoryBenchmark.measure(atnas.instance(SearchSpace.class), atnas.instance(WeightBackend.class), settings, singleCase, sizes.get(0))));
             return;

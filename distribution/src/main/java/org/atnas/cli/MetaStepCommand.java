@@ -54,7 +54,7 @@ final class MetaStepCommand
         Configuration user = config.load(launcher, Map.of(), "--set");
         String backend = user.get(ServiceType.BACKEND.key()).map(Configuration.Entry::value).orElse(ServiceType.BACKEND.defaultName());
         Map<String, String> workload = MetaStepBenchmark.workload(new PluginRegistry(launcher.plugins()), backend, settings);
-        Atnas atnas = Atnas.start(launcher.plugins(), user.with(workload, "bench meta-step"), SearchRun.SERVICES);
+        Atnas atnas = launcher.start(user.with(workload, "bench meta-step"), SearchRun.SERVICES);
         MetaStepBenchmark.Result result = MetaStepBenchmark.run(atnas, settings, launcher.home(), line -> {
             launcher.err().println(line);
             launcher.err().flush();

@@ -62,7 +62,7 @@ final class PredictorCommand
     {
         Launcher launcher = parent.parent.launcher;
         Map<String, String> fixed = FitnessTables.nasBench201(table.table);
-        Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE));
+        Atnas atnas = launcher.start(config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE));
         SearchSpace space = atnas.instance(SearchSpace.class);
         FitnessTable fitness = FitnessTables.of(space);
         Map<String, Supplier<Predictor>> suppliers = PredictorBenchmark.variants(launcher.plugins(), config.load(launcher, fixed, "--table"), predictors != null ? predictors : List.of(), encodings);

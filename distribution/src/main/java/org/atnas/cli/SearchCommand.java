@@ -78,12 +78,12 @@ final class SearchCommand
                     launcher.out().println("Evaluate with: atnas evaluate " + resume);
                     return;
                 }
-                Atnas atnas = Atnas.start(launcher.plugins(), Configuration.empty().with(checkpoint.configuration(), "checkpoint of " + resume), SearchRun.SERVICES);
+                Atnas atnas = launcher.start(Configuration.empty().with(checkpoint.configuration(), "checkpoint of " + resume), SearchRun.SERVICES);
                 search(launcher, SearchRun.prepare(atnas), directory, Optional.of(checkpoint));
             }
         }
         else {
-            SearchRun run = SearchRun.prepare(Atnas.start(launcher.plugins(), config.load(launcher, Map.of(), "--set"), SearchRun.SERVICES));
+            SearchRun run = SearchRun.prepare(launcher.start(config.load(launcher, Map.of(), "--set"), SearchRun.SERVICES));
             RunDirectory directory = run.createRunDirectory(Clock.systemDefaultZone());
             try (RunLock ignored = directory.lock()) {
                 search(launcher, run, directory, Optional.empty());

@@ -81,7 +81,7 @@ class LauncherTest
         Result checked = run(home, "config", "check", config.toString());
         assertThat(checked.err()).isEmpty();
         assertThat(checked.status()).isZero();
-        assertThat(checked.out()).startsWith(config + ": OK\n").endsWith("search-space    =  darts      not checked: no search space plugin is installed\n"
+        assertThat(checked.out()).startsWith(config + ": OK\nchecked: data (glyphs: 1,200 classes, 24,000 images; meta-train 768, meta-val 192, meta-test 240 classes)\n").endsWith("search-space    =  darts      not checked: no search space plugin is installed\n"
                 + "backend         =  djl        not checked: no weight backend plugin is installed\n"
                 + "meta-optimizer  =  maml       not checked: no meta-optimizer plugin is installed\n"
                 + "evolver         =  keep-best  ok (plugin keep-best)\n"
@@ -100,6 +100,22 @@ class LauncherTest
                 .isEqualTo(new Result(1, "", "error: Unknown configuration key [keep-best.kept] (from --set): no selected component reads it; did you mean [keep-best.keep]?\n"));
         assertThat(run(home, "config", "check", config.toString(), "--set", "keep-best.keep=many"))
                 .isEqualTo(new Result(1, "", "error: Invalid value [many] for key [keep-best.keep] (from --set): expected an integer from 1 to 100\n"));
+        // every error at once
+        assertThat(run(home, "config", "check", config.toString(), "--set", "keep-best.keep=many", "--set", "colour=blue", "--set", "seed=x"))
+                .isEqualTo(new Result(1, "", "error: 3 configuration errors:\n"
+                        + "  Invalid value [x] for key [seed] (from --set): expected an integer\n"
+                        + "  Unknown configuration key [colour] (from --set): no selected component reads it\n"
+                        + "  Invalid value [many] for key [keep-best.keep] (from --set): expected an integer from 1 to 100\n"));
+        // the checks across keys that commands make: the data's classes against task.ways, for each split
+        assertThat(run(home, "config", "check", config.toString(), "--set", "glyphs.classes=20", "--set", "task.ways=6"))
+                .isEqualTo(new Result(1, "", "error: 2 configuration errors:\n"
+                        + "  The meta-val split has 3 classes, fewer than the 6 ways of a task\n"
+                        + "  The meta-test split has 4 classes, fewer than the 6 ways of a task\n"));
+        // a key written twice names both lines
+        Path twice = home.resolve("twice.properties");
+        Files.writeString(twice, "# a study\nevolver = keep-best\nseed = 1\nlong = a \\\n  b\n\nseed=2\n");
+        assertThat(run(home, "config", "check", twice.toString()))
+                .isEqualTo(new Result(1, "", "error: Configuration file [" + twice + "] sets key [seed] twice, on line 3 and line 7; expected each key once\n"));
         assertThat(run(home, "config", "check", home.resolve("missing.properties").toString()))
                 .isEqualTo(new Result(1, "", "error: Configuration file [" + home.resolve("missing.properties") + "] does not exist or is not a file\n"));
     }
@@ -108,8 +124,19 @@ class LauncherTest
     void aJarWithoutPluginNamesItsFolder()
     {
         PluginCompiler.compile(plugins, "broken", "1.0", Map.of("com.example.Nothing", "package com.example; public class Nothing {}"), Map.of());
-        assertThat(run(home, "plugins"))
-                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/broken] holds no implementation of org.atnas.api.plugin.Plugin (none of its jars has META-INF/services/org.atnas.api.plugin.Plugin)\n"));
+        PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
+                PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
+        String noPlugin = "Plugin folder [plugins/broken] holds no implementation of org.atnas.api.plugin.Plugin (none of its jars has META-INF/services/org.atnas.api.plugin.Plugin)";
+        String oldApi = "Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1";
+        // atnas plugins lists the healthy plugin and marks each broken folder with its error
+        Result listed = run(home, "plugins");
+        assertThat(listed.status()).isEqualTo(1);
+        assertThat(listed.out()).contains("keep-best  ", "broken     -        -    BROKEN   -          " + noPlugin + "\n", "old        -        -    BROKEN   -          " + oldApi + "\n")
+                .endsWith("1 plugins in " + home.resolve("plugins") + "\n");
+        assertThat(listed.err()).isEqualTo("error: 2 plugin folders cannot be loaded: plugins/broken, plugins/old\n");
+        // every other command names all broken folders at once
+        assertThat(run(home, "config", "defaults"))
+                .isEqualTo(new Result(1, "", "error: 2 plugin folders cannot be loaded:\n  " + noPlugin + "\n  " + oldApi + "\n"));
     }
 
     @Test
@@ -129,7 +156,7 @@ class LauncherTest
     {
         PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
                 PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
-        assertThat(run(home, "plugins"))
+        assertThat(run(home, "config", "defaults"))
                 .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1\n"));
     }
 

@@ -49,11 +49,56 @@ public final class PluginLoader
     }
 
     /**
+     * What a plugins folder holds: the plugins that load, and each folder that does not with its
+     * error.
+     *
+     * @param plugins the healthy plugins, in folder name order
+     * @param broken the folders that cannot be loaded, in name order
+     */
+    public record Scan(List<InstalledPlugin> plugins, List<BrokenFolder> broken)
+    {
+        public Scan
+        {
+            plugins = List.copyOf(plugins);
+            broken = List.copyOf(broken);
+        }
+    }
+
+    /**
+     * A plugin folder that cannot be loaded.
+     *
+     * @param location {@code plugins/<name>}
+     * @param error why, naming the folder
+     */
+    public record BrokenFolder(String location, String error) {}
+
+    /**
      * Loads every sub-folder of {@code pluginsDirectory} as one plugin, in name order.
      *
-     * @throws PluginLoadException naming the folder when one cannot be loaded
+     * @throws PluginLoadException naming every folder that cannot be loaded, with its error
      */
     public List<InstalledPlugin> loadFolders(Path pluginsDirectory)
+    {
+        Scan scan = scanFolders(pluginsDirectory);
+        if (scan.broken().size() == 1) {
+            throw new PluginLoadException(scan.broken().get(0).error());
+        }
+        if (!scan.broken().isEmpty()) {
+            StringBuilder message = new StringBuilder(scan.broken().size() + " plugin folders cannot be loaded:");
+            scan.broken().forEach(folder -> message.append("\n  ").append(folder.error()));
+            throw new PluginLoadException(message.toString());
+        }
+        return scan.plugins();
+    }
+
+    /**
+     * Loads every sub-folder of {@code pluginsDirectory} that can be loaded, and says what is wrong
+     * with each of the others: one broken folder must not hide the healthy ones nor the other
+     * broken ones.
+     *
+     * @throws PluginLoadException if {@code pluginsDirectory} is not a directory
+     */
+    public Scan scanFolders(Path pluginsDirectory)
     {
         if (!Files.isDirectory(pluginsDirectory)) {
             throw new PluginLoadException("Plugin directory [" + pluginsDirectory + "] does not exist or is not a directory");
@@ -66,17 +111,23 @@ public final class PluginLoader
             throw new UncheckedIOException("Cannot list plugin directory [" + pluginsDirectory + "]", e);
         }
         List<InstalledPlugin> plugins = new ArrayList<>();
+        List<BrokenFolder> broken = new ArrayList<>();
         for (Path folder : folders) {
             String location = pluginsDirectory.getFileName() + "/" + folder.getFileName();
-            String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host);
-            InstalledPlugin plugin = LOADED.get(key);
-            if (plugin == null) {
-                plugin = loadFolder(folder, location);
-                LOADED.put(key, plugin);
+            try {
+                String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host);
+                InstalledPlugin plugin = LOADED.get(key);
+                if (plugin == null) {
+                    plugin = loadFolder(folder, location);
+                    LOADED.put(key, plugin);
+                }
+                plugins.add(plugin);
             }
-            plugins.add(plugin);
+            catch (PluginLoadException e) {
+                broken.add(new BrokenFolder(location, e.getMessage()));
+            }
         }
-        return plugins;
+        return new Scan(plugins, broken);
     }
 
     /** The plugins visible to the host's own class loader (development and tests; the distribution uses folders only). */
