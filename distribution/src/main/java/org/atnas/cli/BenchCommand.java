@@ -68,10 +68,7 @@ final class BenchCommand
             String report;
             try {
                 try (MetricsLog metrics = run.metrics()) {
-                    result = benchmark.run(settings, Optional.of(metrics), line -> {
-                        launcher.err().println(line);
-                        launcher.err().flush();
-                    });
+                    result = benchmark.run(settings, Optional.of(metrics), ProgressLine.of(launcher, "runs").counting(runs));
                 }
                 report = EvolverReport.format(result);
                 run.writeText("report.txt", report);

@@ -62,7 +62,7 @@ final class DataCommand
         Loaded load(Launcher launcher)
         {
             ResolvedConfiguration configuration = start(launcher).configuration();
-            ImageDataset dataset = Datasets.load(configuration);
+            ImageDataset dataset = Datasets.load(configuration, ProgressLine.of(launcher, "images read"));
             return new Loaded(configuration, dataset, Datasets.split(configuration, dataset));
         }
 

@@ -67,7 +67,7 @@ final class EvaluateCommand
         PrintWriter err = launcher.err();
         err.printf(Locale.ROOT, "Adapting %d architecture(s) to %d meta-test tasks (%d inner steps, lr %s) ...%n", codes.size(), tasks, innerLoop.steps(), innerLoop.learningRate());
         err.flush();
-        SearchRun.Evaluation evaluation = run.evaluate(runDirectory, checkpoint, codes, tasks, innerLoop, Clock.systemDefaultZone());
+        SearchRun.Evaluation evaluation = run.evaluate(runDirectory, checkpoint, codes, tasks, innerLoop, Clock.systemDefaultZone(), ProgressLine.of(launcher, "(architecture, task) adaptations"));
         PrintWriter out = launcher.out();
         out.printf(Locale.ROOT, "Meta-test: %d-way tasks from %,d classes, %d tasks, %d inner steps (lr %s), checkpoint at meta-step %d%n%n",
                 run.data().classes(), run.split().test().size(), tasks, innerLoop.steps(), innerLoop.learningRate(), checkpoint.step());

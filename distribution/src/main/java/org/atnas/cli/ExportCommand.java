@@ -44,7 +44,7 @@ final class ExportCommand
         }
         Checkpoint checkpoint = Checkpoint.readLatest(runDirectory);
         SearchRun run = SearchRun.ofCheckpoint(parent.launcher.plugins(), runDirectory, checkpoint, overrides);
-        List<ArchitectureExport.Exported> exported = run.export(checkpoint, top, output != null ? output : runDirectory.resolve("export"));
+        List<ArchitectureExport.Exported> exported = run.export(checkpoint, top, output != null ? output : runDirectory.resolve("export"), ProgressLine.of(parent.launcher, "architectures exported"));
         PrintWriter out = parent.launcher.out();
         for (int i = 0; i < exported.size(); i++) {
             ArchitectureExport.Exported written = exported.get(i);

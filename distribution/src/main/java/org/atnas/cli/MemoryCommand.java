@@ -66,11 +66,13 @@ final class MemoryCommand
         }
         List<MemoryBenchmark.CaseResult> results = new ArrayList<>();
         PrintWriter err = launcher.err();
+        ProgressLine progress = ProgressLine.of(launcher, "cases measured");
+        long total = (long) sizes.size() * MemoryBenchmark.CASES.size();
         for (int size : sizes) {
             for (String mode : MemoryBenchmark.CASES) {
-                err.printf("measuring %s at 3x%dx%d in a fresh JVM ...%n", mode, size, size);
-                err.flush();
+                progress.note(String.format("measuring %s at 3x%dx%d in a fresh JVM ...", mode, size, size));
                 results.add(MemoryBenchmark.fork(caseCommand(launcher, mode, size), mode, size));
+                progress.update(results.size(), total);
             }
         }
         RunDirectory run = RunDirectory.create(atnas.configuration(), "bench-memory", Clock.systemDefaultZone());

@@ -55,10 +55,7 @@ final class MetaStepCommand
         String backend = user.get(ServiceType.BACKEND.key()).map(Configuration.Entry::value).orElse(ServiceType.BACKEND.defaultName());
         Map<String, String> workload = MetaStepBenchmark.workload(new PluginRegistry(launcher.plugins()), backend, settings);
         Atnas atnas = launcher.start(user.with(workload, "bench meta-step"), SearchRun.SERVICES);
-        MetaStepBenchmark.Result result = MetaStepBenchmark.run(atnas, settings, launcher.home(), line -> {
-            launcher.err().println(line);
-            launcher.err().flush();
-        });
+        MetaStepBenchmark.Result result = MetaStepBenchmark.run(atnas, settings, launcher.home(), ProgressLine.of(launcher, "meta-steps").counting(warmup + steps));
         launcher.out().println(Json.write(result));
     }
 }

@@ -69,10 +69,8 @@ final class PredictorCommand
         PredictorBenchmark.Settings settings = new PredictorBenchmark.Settings(sizes, test, seeds);
         launcher.err().printf("%d predictors x %d sizes x %d seeds on %s ...%n", suppliers.size(), sizes.size(), seeds, table.table);
         launcher.err().flush();
-        List<PredictorBenchmark.Series> results = new PredictorBenchmark(space, fitness).run(settings, suppliers, line -> {
-            launcher.err().println(line);
-            launcher.err().flush();
-        });
+        ProgressLine progress = ProgressLine.of(launcher, "predictors trained");
+        List<PredictorBenchmark.Series> results = new PredictorBenchmark(space, fitness).run(settings, suppliers, progress::note, progress);
         String report = PredictorBenchmark.format(settings, results, fitness.metric(), fitness.codes().size());
         RunDirectory run = RunDirectory.create(atnas.configuration(), "bench-predictor", Clock.systemDefaultZone());
         run.writeText("report.txt", report);

@@ -79,11 +79,11 @@ final class SearchCommand
                     return;
                 }
                 Atnas atnas = launcher.start(Configuration.empty().with(checkpoint.configuration(), "checkpoint of " + resume), SearchRun.SERVICES);
-                search(launcher, SearchRun.prepare(atnas), directory, Optional.of(checkpoint));
+                search(launcher, SearchRun.prepare(atnas, ProgressLine.of(launcher, "images read")), directory, Optional.of(checkpoint));
             }
         }
         else {
-            SearchRun run = SearchRun.prepare(launcher.start(config.load(launcher, Map.of(), "--set"), SearchRun.SERVICES));
+            SearchRun run = SearchRun.prepare(launcher.start(config.load(launcher, Map.of(), "--set"), SearchRun.SERVICES), ProgressLine.of(launcher, "images read"));
             RunDirectory directory = run.createRunDirectory(Clock.systemDefaultZone());
             try (RunLock ignored = directory.lock()) {
                 search(launcher, run, directory, Optional.empty());
@@ -152,9 +152,9 @@ final class SearchCommand
             InnerLoop adaptation = run.testAdaptation();
             launcher.err().printf(Locale.ROOT, "Evaluating the best architecture on %d meta-test tasks (%d inner steps, lr %s) ...%n", tasks, adaptation.steps(), adaptation.learningRate());
             launcher.err().flush();
-            evaluation = Optional.of(run.evaluate(directory, checkpoint, List.of(best), tasks, adaptation, Clock.systemDefaultZone()));
+            evaluation = Optional.of(run.evaluate(directory, checkpoint, List.of(best), tasks, adaptation, Clock.systemDefaultZone(), ProgressLine.of(launcher, "meta-test tasks")));
         }
-        List<ArchitectureExport.Exported> exported = export ? run.export(checkpoint, 1, directory.resolve("export")) : List.of();
+        List<ArchitectureExport.Exported> exported = export ? run.export(checkpoint, 1, directory.resolve("export"), ProgressLine.of(launcher, "architectures exported")) : List.of();
         out.println();
         out.println("Summary");
         out.println("  best architecture:  " + best + " (measured)");

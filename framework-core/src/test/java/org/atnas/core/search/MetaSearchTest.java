@@ -276,6 +276,19 @@ class MetaSearchTest
         }
     }
 
+    @Test
+    void aMetaTestReportsEveryAdaptedPair()
+    {
+        DartsSearchSpace space = new DartsSearchSpace(2, 2, 1);
+        List<long[]> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (SearchEngine engine = engine("search.workers=2")) {
+            engine.metaTest().evaluate(List.of(space.sample(new SplittableRandom(1)), space.sample(new SplittableRandom(2))), MetaSearchTestSupport.sampler(), 3, INNER,
+                    (done, total) -> reported.add(new long[] {done, total}));
+        }
+        assertThat(reported).hasSize(6).allMatch(pair -> pair[1] == 6);
+        assertThat(reported.stream().mapToLong(pair -> pair[0]).sorted().toArray()).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
     private static double centre(org.atnas.api.ImageBatch batch)
     {
         double sum = 0;
