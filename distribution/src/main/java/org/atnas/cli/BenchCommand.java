@@ -28,9 +28,9 @@ final class BenchCommand
 
     @Command(name = "evolver", mixinStandardHelpOptions = true,
             description = {
-                    "Runs the configured evolver as a search against the NAS-Bench-201 table (fitness = the table's accuracy,",
-                    "budget = distinct architectures queried) beside random search with the same budget and seeds, and prints",
-                    "the mean ± std of the best accuracy each found and the gap to the table's best."})
+                    "Runs the configured evolver against the NAS-Bench-201 table beside random search.",
+                    "Fitness = the table's accuracy, budget = distinct architectures queried, the same budget and seeds for both;",
+                    "prints the mean ± std of the best accuracy each found and the gap to the table's best."})
     static final class EvolverCommand
             implements Runnable
     {

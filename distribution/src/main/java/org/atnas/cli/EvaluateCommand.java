@@ -21,8 +21,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas evaluate}: the few-shot protocol on meta-test tasks, from a search's meta-weights. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluates a search's best architecture(s), or a given code, the few-shot way: adapt on each of N meta-test tasks",
-                "(evaluate.inner-steps SGD steps from the meta-trained supernet) and report the mean query accuracy with its 95%% confidence interval."})
+        description = {"Evaluates a search's best architecture(s), or a given code, on N meta-test tasks.",
+                "Each is adapted to every task the few-shot way (evaluate.inner-steps SGD steps from the meta-trained supernet);",
+                "reports the mean query accuracy with its 95%% confidence interval."})
 final class EvaluateCommand
         implements Runnable
 {

@@ -25,8 +25,9 @@ import picocli.CommandLine.ParentCommand;
  * case's own.
  */
 @Command(name = "memory", mixinStandardHelpOptions = true,
-        description = {"Peak memory of one training step of a subnet (DARTS-V2 cells) against the mixed-op network (all ops on every edge),",
-                "each case in a fresh JVM (peak resident set size): a CPU proxy of the paper's Table 1."})
+        description = {"Measures the peak memory of one training step of a subnet against the mixed-op network.",
+                "A subnet of DARTS-V2 cells against all ops on every edge, each case in a fresh JVM (peak resident set size):",
+                "a CPU proxy of the paper's Table 1."})
 final class MemoryCommand
         implements Runnable
 {

@@ -26,8 +26,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas plot}: fitness over generations of one or more searches, as a PNG. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Plots the best and the mean meta-val fitness of each generation against the meta-step, for one or more runs",
-                "(from their metrics.jsonl), one colour per run: a study's methods side by side."})
+        description = {"Plots the best and the mean meta-val fitness of each generation of one or more runs.",
+                "Reads their metrics.jsonl; against the meta-step, one colour per run: a study's methods side by side."})
 final class PlotCommand
         implements Runnable
 {

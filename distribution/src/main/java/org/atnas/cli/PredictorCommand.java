@@ -28,8 +28,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas bench predictor}: the paper's Fig. 6 on the NAS-Bench-201 table. */
 @Command(name = "predictor", mixinStandardHelpOptions = true,
-        description = {"How well each installed predictor ranks architectures: trained on n random NAS-Bench-201 architectures, Spearman's rho and",
-                "Kendall's tau on held-out ones, mean ± std over seeds; a table and a PNG plot (the paper's Fig. 6)."})
+        description = {"Measures how well each installed predictor ranks NAS-Bench-201 architectures.",
+                "Trained on n random architectures, Spearman's rho and Kendall's tau on held-out ones, mean ± std over seeds;",
+                "a table and a PNG plot (the paper's Fig. 6)."})
 final class PredictorCommand
         implements Runnable
 {

@@ -169,7 +169,23 @@ class DistributionIT
         Path archive = DISTRIBUTION.resolveSibling(DISTRIBUTION.getFileName() + ".tar.gz");
         List<String> entries = List.of(process(temporary, "tar", "tzf", archive.toAbsolutePath().toString()).split("\n"));
         assertThat(entries).contains("atnas-0.1.0/bin/atnas", "atnas-0.1.0/conf/atnas.properties", "atnas-0.1.0/conf/logback.xml",
-                "atnas-0.1.0/lib/framework-core-0.1.0.jar", "atnas-0.1.0/plugins/searchspace-nasbench201/searchspace-nasbench201-0.1.0.jar", "atnas-0.1.0/README.md");
+                "atnas-0.1.0/lib/framework-core-0.1.0.jar", "atnas-0.1.0/plugins/searchspace-nasbench201/searchspace-nasbench201-0.1.0.jar", "atnas-0.1.0/README.md",
+                "atnas-0.1.0/docs/plugins.md", "atnas-0.1.0/docs/design.md");
+        // no test library in the launcher's class path (PDFBox, through xchart, declares JUnit without a scope)
+        try (Stream<Path> lib = Files.list(DISTRIBUTION.resolve("lib"))) {
+            assertThat(lib.map(path -> path.getFileName().toString())).noneMatch(name -> name.startsWith("junit-") || name.startsWith("opentest4j") || name.startsWith("apiguardian"));
+        }
+        // the distribution's own README: its first command runs from the distribution's root, and every docs/ file it names is shipped
+        String readme = Files.readString(DISTRIBUTION.resolve("README.md"));
+        assertThat(readme).contains("```\nbin/atnas search --config conf/quickstart.properties --evaluate --export\n```");
+        java.util.regex.Matcher docs = java.util.regex.Pattern.compile("docs/[a-z0-9-]+\\.md").matcher(readme);
+        int named = 0;
+        while (docs.find()) {
+            assertThat(DISTRIBUTION.resolve(docs.group())).as(docs.group()).isRegularFile();
+            named++;
+        }
+        assertThat(named).isGreaterThanOrEqualTo(2);
+        assertThat(process(DISTRIBUTION, "bin/atnas", "config", "check", "conf/quickstart.properties")).contains("\nconf/quickstart.properties: OK\n");
     }
 
     @Test

@@ -140,6 +140,33 @@ class LauncherTest
     }
 
     @Test
+    void everyCommandsSummaryIsACompleteSentence()
+    {
+        java.util.ArrayDeque<picocli.CommandLine> commands = new java.util.ArrayDeque<>();
+        commands.add(new picocli.CommandLine(new AtnasCommand(new Launcher(home, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))));
+        int checked = 0;
+        while (!commands.isEmpty()) {
+            picocli.CommandLine command = commands.poll();
+            // the first description line is the summary in the parent's command list
+            String summary = command.getCommandSpec().usageMessage().description()[0];
+            assertThat(summary).as(command.getCommandSpec().qualifiedName()).endsWith(".").doesNotContain("\n");
+            commands.addAll(command.getSubcommands().values());
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(17);
+    }
+
+    @Test
+    void aPluginBuiltWithMavensDefaultsShowsTheVersionOfItsPomProperties()
+    {
+        PluginCompiler.compile(plugins, "maven-built", null, Map.of("com.example.mb.MavenBuiltPlugin",
+                        PluginCompiler.evolverPluginSource("com.example.mb", "MavenBuiltPlugin", "maven-built", "ApiVersion.CURRENT", "")),
+                Map.of("META-INF/services/org.atnas.api.plugin.Plugin", "com.example.mb.MavenBuiltPlugin\n",
+                        "META-INF/maven/com.example/maven-built/pom.properties", "groupId=com.example\nartifactId=maven-built\nversion=2.4.0\n"));
+        assertThat(run(home, "plugins").out()).contains("maven-built  2.4.0    1.1  evolver  maven-built  ");
+    }
+
+    @Test
     void aThrowingFactoryNamesItsFolder()
             throws IOException
     {

@@ -1,6 +1,7 @@
 package org.atnas.core.plugin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -9,10 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -176,7 +179,7 @@ public final class PluginLoader
                 urls[i] = jars.get(i).toUri().toURL();
                 if (jar.getEntry(SERVICE_FILE) != null) {
                     hasServiceFile = true;
-                    version = versionOf(jar.getManifest());
+                    version = versionOf(jar);
                 }
             }
             catch (MalformedURLException e) {
@@ -265,16 +268,37 @@ public final class PluginLoader
         return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
     }
 
-    private static String versionOf(Manifest manifest)
+    /**
+     * The plugin's version, from the jar that holds its service file: the manifest's
+     * {@code Bundle-Version} (bnd, OSGi), else its {@code Implementation-Version}, else the
+     * {@code pom.properties} Maven puts in every jar it builds, so that a plugin built with Maven's
+     * defaults shows its version too.
+     */
+    private static String versionOf(JarFile jar)
+            throws IOException
     {
-        if (manifest == null) {
-            return "unknown";
+        Manifest manifest = jar.getManifest();
+        if (manifest != null) {
+            for (String attribute : List.of("Bundle-Version", "Implementation-Version")) {
+                String version = manifest.getMainAttributes().getValue(attribute);
+                if (version != null && !version.isBlank()) {
+                    return version.strip();
+                }
+            }
         }
-        String version = manifest.getMainAttributes().getValue("Bundle-Version");
-        if (version == null) {
-            version = manifest.getMainAttributes().getValue("Implementation-Version");
+        List<JarEntry> poms = jar.stream().filter(entry -> entry.getName().matches("META-INF/maven/[^/]+/[^/]+/pom\\.properties")).toList();
+        // a shaded jar holds the pom.properties of everything inside it: only a single one says whose jar this is
+        if (poms.size() == 1) {
+            Properties properties = new Properties();
+            try (InputStream in = jar.getInputStream(poms.get(0))) {
+                properties.load(in);
+            }
+            String version = properties.getProperty("version");
+            if (version != null && !version.isBlank()) {
+                return version.strip();
+            }
         }
-        return version == null ? "unknown" : version;
+        return "unknown";
     }
 
     private static String versionOf(Package javaPackage)
