@@ -125,6 +125,10 @@ final class DataCommand
             addRow(rows, "meta-val", split.validation());
             addRow(rows, "meta-test", split.test());
             Table.print(out, rows);
+            for (String warning : split.warnings(configuration.get(DataSettings.WAYS))) {
+                launcher.err().println("warning: " + warning);
+            }
+            launcher.err().flush();
             out.println();
             out.println("Split:        " + run.path().resolve("split.json"));
             out.println("Task picture: " + run.path().resolve("task.png") + " (a " + sampler.ways() + "-way meta-train task)");

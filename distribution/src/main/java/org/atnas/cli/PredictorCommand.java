@@ -87,7 +87,8 @@ final class PredictorCommand
     {
         XYChart chart = new XYChartBuilder().width(800).height(500).title("Predictor ranking quality (NAS-Bench-201)")
                 .xAxisTitle("training architectures").yAxisTitle("Spearman's rho on held-out architectures").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        // below the plot area: inside it, the legend covered the curves of the small training sets
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         double[] x = settings.sizes().stream().mapToDouble(Integer::doubleValue).toArray();
         for (PredictorBenchmark.Series series : results) {
             double[] mean = settings.sizes().stream().mapToDouble(size -> Statistics.mean(series.spearman().get(size))).toArray();

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.atnas.core.testing.PluginCompiler;
@@ -201,6 +202,47 @@ class LauncherTest
         assertThat(picture.getWidth()).isGreaterThan(5 * 56);
         assertThat(Files.readString(runs.resolve("look/split.json"))).contains("\"meta-test\" : [ \"glyph");
         assertThat(Files.readString(runs.resolve("look/config.properties"))).contains("\nglyphs.classes = 50\n", "\ndata.dataset = glyphs\n");
+    }
+
+    @Test
+    void dataInspectWarnsOfASplitWithFewerClassesThanWaysAndTakesTheMetaTrainList()
+            throws IOException
+    {
+        Path runs = home.resolve("runs");
+        Result few = run(home, "data", "inspect", "--set", "glyphs.classes=20", "--set", "task.ways=4", "--set", "runs.directory=" + runs);
+        assertThat(few.status()).as(few.err()).isZero();
+        assertThat(few.err()).isEqualTo("warning: The meta-val split has 3 classes, fewer than the 4 ways of a task (task.ways): no task can be drawn from it\n");
+        // data.meta-train names the meta-train classes: the others of no list are not used
+        Result named = run(home, "data", "inspect", "--set", "glyphs.classes=20", "--set", "data.meta-val=glyph00000,glyph00001,glyph00002,glyph00003,glyph00004",
+                "--set", "data.meta-test=glyph00005,glyph00006,glyph00007,glyph00008,glyph00009", "--set", "data.meta-train=glyph00010,glyph00011,glyph00012,glyph00013,glyph00014,glyph00015",
+                "--set", "runs.directory=" + runs, "--set", "run.name=named", "--set", "data.path=relative/glyphs");
+        assertThat(named.status()).as(named.err()).isZero();
+        assertThat(named.out()).contains("meta-train  6 ", "meta-val    5 ", "meta-test   5 ");
+        // data paths are stored absolute: the run's configuration is read again from other working directories
+        assertThat(Files.readString(runs.resolve("named/config.properties"))).contains("\ndata.path = " + Path.of("relative/glyphs").toAbsolutePath() + "\n");
+    }
+
+    @Test
+    void plotDrawsTheFinalEvaluationAsAPointOfItsOwnWithTheLegendBesideThePlot()
+            throws IOException
+    {
+        for (String name : List.of("atnas", "random-search-with-a-long-name")) {
+            Path run = Files.createDirectories(home.resolve("runs/" + name));
+            StringBuilder metrics = new StringBuilder();
+            double offset = name.equals("atnas") ? 0.05 : 0;
+            for (int generation = 1; generation <= 8; generation++) {
+                metrics.append(String.format(java.util.Locale.ROOT, "{\"type\":\"generation\",\"step\":%d,\"generation\":%d,\"bestFitness\":%.3f,\"meanFitness\":%.3f}%n",
+                        20 * generation, generation, 0.4 + offset + 0.05 * generation, 0.3 + offset + 0.05 * generation));
+            }
+            metrics.append(String.format(java.util.Locale.ROOT, "{\"type\":\"final\",\"step\":160,\"generation\":8,\"bestFitness\":%.3f,\"meanFitness\":%.3f}%n", 0.6 + offset, 0.5 + offset));
+            Files.writeString(run.resolve("metrics.jsonl"), metrics);
+        }
+        Path output = home.resolve("fitness.png");
+        Result plotted = run(home, "plot", home.resolve("runs/atnas").toString(), home.resolve("runs/random-search-with-a-long-name").toString(), "--output", output.toString());
+        assertThat(plotted).isEqualTo(new Result(0, "Plot: " + output + "\n", ""));
+        assertThat(PlotCommand.generations(home.resolve("runs/atnas"))).hasSize(9).filteredOn(PlotCommand.Generation::last).hasSize(1);
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(output.toFile());
+        assertThat(picture.getWidth()).isEqualTo(900);
     }
 
     @Test

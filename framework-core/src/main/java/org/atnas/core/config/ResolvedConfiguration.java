@@ -1,5 +1,6 @@
 package org.atnas.core.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -15,6 +16,7 @@ import java.util.Set;
 import org.atnas.api.plugin.ComponentContext;
 import org.atnas.api.plugin.Setting;
 import org.atnas.core.ServiceType;
+import org.atnas.core.data.DataSettings;
 import org.atnas.core.plugin.PluginRegistry;
 import org.atnas.core.plugin.RegisteredComponent;
 
@@ -244,9 +246,24 @@ public final class ResolvedConfiguration
         for (Setting<?> setting : settings.values()) {
             Optional<String> text = raw.get(setting.key()).map(Configuration.Entry::value)
                     .or(() -> setting.defaultValue().map(String::valueOf));
+            // a run's configuration is read again from other working directories (evaluate, resume, export): its data paths are absolute
+            if (setting.key().equals(DataSettings.PATH.key())) {
+                text = text.map(ResolvedConfiguration::absolutePaths);
+            }
             text.ifPresent(value -> effective.put(setting.key(), value));
         }
         return effective;
+    }
+
+    /** Each of a comma-separated list of paths made absolute against the working directory. */
+    private static String absolutePaths(String paths)
+    {
+        List<String> absolute = new ArrayList<>();
+        for (String path : paths.split(",")) {
+            String stripped = path.strip();
+            absolute.add(stripped.isEmpty() ? stripped : Path.of(stripped).toAbsolutePath().normalize().toString());
+        }
+        return String.join(",", absolute);
     }
 
     /** The known settings, core first, then by component. */

@@ -56,11 +56,12 @@ public final class Datasets
      */
     public static ClassSplit split(ResolvedConfiguration configuration, ImageDataset dataset)
     {
+        Optional<String> train = configuration.find(DataSettings.META_TRAIN);
         Optional<String> validation = configuration.find(DataSettings.META_VALIDATION);
         Optional<String> test = configuration.find(DataSettings.META_TEST);
         ClassSplit split;
-        if (validation.isPresent() || test.isPresent()) {
-            split = ClassSplit.byNames(dataset, names(validation), names(test));
+        if (validation.isPresent() || test.isPresent() || train.isPresent()) {
+            split = ClassSplit.byNames(dataset, names(train), names(validation), names(test));
         }
         else if (dataset.name().equals("mini-imagenet")) {
             split = ClassSplit.byNames(dataset, List.of("val"), List.of("test"));

@@ -163,7 +163,7 @@ public final class MetaSearch
             return Outcome.STOPPED;
         }
         population = last.population();
-        recorder.generation(step, generation, last);
+        recorder.finalEvaluation(step, generation, last);
         recorder.population(population);
         listener.checkpoint(checkpoint(true));
         return Outcome.FINISHED;

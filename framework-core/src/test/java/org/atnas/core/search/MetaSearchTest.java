@@ -168,6 +168,10 @@ class MetaSearchTest
         Checkpoint last = Checkpoint.readLatest(directory);
         assertThat(last.finished()).isTrue();
         List<String> metrics = java.nio.file.Files.readAllLines(directory.resolve("metrics.jsonl"));
+        // one record per generation; the final evaluation is a record of its own at the last meta-step
+        assertThat(metrics.stream().filter(line -> line.startsWith("{\"type\":\"generation\"")).map(line -> line.replaceAll(".*\"generation\":(\\d+).*", "$1")))
+                .containsExactly("1", "2", "3");
+        assertThat(metrics.stream().filter(line -> line.startsWith("{\"type\":\"final\",\"step\":3,\"generation\":3,"))).hasSize(1);
         TaskSampler sampler = MetaSearchTestSupport.sampler();
         SearchPlan plan = SearchPlan.read(SettingValues.of(settings()), new DartsSearchSpace(2, 2, 1));
         try (SearchEngine engine = SearchEngine.start(services(), new SearchModule(plan, new SearchData(sampler, sampler), directory, Provenance.none(), Optional.of(last)))) {
