@@ -85,7 +85,7 @@ final class PredictorCommand
     /** Mean Spearman's rho against the training-set size, one line per predictor, error bars one std. */
     private static byte[] plot(PredictorBenchmark.Settings settings, List<PredictorBenchmark.Series> results)
     {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("Predictor ranking quality (NAS-Bench-201)")
+        XYChart chart = new XYChartBuilder().width(800).height(640).title("Predictor ranking quality (NAS-Bench-201)")
                 .xAxisTitle("training architectures").yAxisTitle("Spearman's rho on held-out architectures").build();
         // below the plot area: inside it, the legend covered the curves of the small training sets
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
