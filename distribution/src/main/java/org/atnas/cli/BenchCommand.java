@@ -28,9 +28,9 @@ final class BenchCommand
 
     @Command(name = "evolver", mixinStandardHelpOptions = true,
             description = {
-                    "Runs the configured evolver as a search against the NAS-Bench-201 table (fitness = the table's accuracy,",
-                    "budget = distinct architectures queried) beside random search with the same budget and seeds, and prints",
-                    "the mean ± std of the best accuracy each found and the gap to the table's best."})
+                    "Runs the configured evolver against the NAS-Bench-201 table beside random search.",
+                    "Fitness = the table's accuracy, budget = distinct architectures queried, the same budget and seeds for both;",
+                    "prints the mean ± std of the best accuracy each found and the gap to the table's best."})
     static final class EvolverCommand
             implements Runnable
     {
@@ -56,7 +56,7 @@ final class BenchCommand
         public void run()
         {
             Launcher launcher = parent.parent.launcher;
-            Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, FitnessTables.nasBench201(table.table), "--table"),
+            Atnas atnas = launcher.start(config.load(launcher, FitnessTables.nasBench201(table.table), "--table"),
                     EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.EVOLVER, ServiceType.PREDICTOR));
             EvolverBenchmark.Settings settings = new EvolverBenchmark.Settings(budget, runs, population, atnas.configuration().get(CoreSettings.SEED));
             launcher.err().printf("Reading %s ...%n", table.table);
@@ -65,15 +65,19 @@ final class BenchCommand
             RunDirectory run = RunDirectory.create(atnas.configuration(), "bench-evolver", Clock.systemDefaultZone());
             launcher.err().printf("%,d architectures; %d runs of %s and random search, %d queries each%n", benchmark.table().codes().size(), runs, benchmark.method(), budget);
             EvolverBenchmark.Result result;
-            try (MetricsLog metrics = run.metrics()) {
-                result = benchmark.run(settings, Optional.of(metrics), line -> {
-                    launcher.err().println(line);
-                    launcher.err().flush();
-                });
+            String report;
+            try {
+                try (MetricsLog metrics = run.metrics()) {
+                    result = benchmark.run(settings, Optional.of(metrics), ProgressLine.of(launcher, "runs").counting(runs));
+                }
+                report = EvolverReport.format(result);
+                run.writeText("report.txt", report);
+                run.writeJson("summary.json", EvolverReport.summary(result));
             }
-            String report = EvolverReport.format(result);
-            run.writeText("report.txt", report);
-            run.writeJson("summary.json", EvolverReport.summary(result));
+            catch (RuntimeException | Error e) {
+                run.removeAfterFailure(e);
+                throw e;
+            }
             launcher.out().print(report);
             launcher.out().println();
             launcher.out().println("Run directory: " + run.path());

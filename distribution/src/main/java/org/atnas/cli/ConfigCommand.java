@@ -12,8 +12,10 @@ import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.config.ConfigurationDocumentation;
+import org.atnas.core.config.ConfigurationException;
 import org.atnas.core.plugin.PluginRegistry;
 import org.atnas.core.plugin.RegisteredComponent;
+import org.atnas.core.search.ConfigurationCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,7 +31,7 @@ final class ConfigCommand
     AtnasCommand parent;
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Checks FILE against the installed plugins: component names, keys, value types, and that each selected component starts.")
+            description = "Checks FILE against the installed plugins: component names, keys, value types, that each selected component starts, the search plan and the data; reports every error.")
     static final class Check
             implements Runnable
     {
@@ -55,7 +57,7 @@ final class ConfigCommand
                     checked.add(service);
                 }
             }
-            Atnas atnas = Atnas.start(launcher.plugins(), configuration, checked);
+            Atnas atnas = launcher.start(configuration, checked);
             List<String[]> rows = new ArrayList<>();
             for (ServiceType service : ServiceType.values()) {
                 Optional<RegisteredComponent> selected = atnas.configuration().selected(service);
@@ -74,8 +76,14 @@ final class ConfigCommand
                     rows.add(new String[] {service.key(), "=", name, "not checked: no " + service.label() + " plugin is installed"});
                 }
             }
+            // the checks the commands make across keys: a file called OK here is one search accepts
+            ConfigurationCheck.Result check = ConfigurationCheck.run(atnas);
+            if (!check.problems().isEmpty()) {
+                throw ConfigurationException.of(check.problems());
+            }
             PrintWriter out = launcher.out();
             out.println(file + ": OK");
+            out.println("checked: " + String.join(", ", check.checked()));
             Table.print(out, rows);
         }
 

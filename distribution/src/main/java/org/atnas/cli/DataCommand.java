@@ -71,7 +71,7 @@ final class DataCommand
         Loaded load(Launcher launcher)
         {
             ResolvedConfiguration configuration = start(launcher).configuration();
-            ImageDataset dataset = Datasets.load(configuration);
+            ImageDataset dataset = Datasets.load(configuration, ProgressLine.of(launcher, "images read"));
             return new Loaded(configuration, dataset, Datasets.split(configuration, dataset));
         }
 
@@ -85,7 +85,7 @@ final class DataCommand
             if (path != null) {
                 fixed.put(DataSettings.PATH.key(), path);
             }
-            return Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--dataset/--path"), EnumSet.noneOf(ServiceType.class));
+            return launcher.start(config.load(launcher, fixed, "--dataset/--path"), EnumSet.noneOf(ServiceType.class));
         }
     }
 
@@ -111,10 +111,18 @@ final class DataCommand
             ImageDataset dataset = loaded.dataset();
             ClassSplit split = loaded.split();
             RunDirectory run = RunDirectory.create(configuration, "data-inspect", Clock.systemDefaultZone());
-            run.writeJson("split.json", split.describe());
-            TaskSampler sampler = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
-            AtomicFiles.write(run.path().resolve("task.png"), TaskPicture.png(sampler.sampleWithClasses(configuration.get(CoreSettings.SEED)), 5));
-            double microsPerTask = sampler.microsecondsPerTask(2_000);
+            TaskSampler sampler;
+            double microsPerTask;
+            try {
+                run.writeJson("split.json", split.describe());
+                sampler = Datasets.sampler(configuration, "meta-train", split.train(), dataset);
+                AtomicFiles.write(run.path().resolve("task.png"), TaskPicture.png(sampler.sampleWithClasses(configuration.get(CoreSettings.SEED)), 5));
+                microsPerTask = sampler.microsecondsPerTask(2_000);
+            }
+            catch (RuntimeException | Error e) {
+                run.removeAfterFailure(e);
+                throw e;
+            }
 
             PrintWriter out = launcher.out();
             out.printf(Locale.ROOT, "Data set %s: %,d classes, %,d images of %s, loaded in %.1f s%n", dataset.name(), dataset.classes().size(), dataset.imageCount(), dataset.shape(), seconds);
@@ -126,6 +134,10 @@ final class DataCommand
             addRow(rows, "meta-val", split.validation());
             addRow(rows, "meta-test", split.test());
             Table.print(out, rows);
+            for (String warning : split.warnings(configuration.get(DataSettings.WAYS))) {
+                launcher.err().println("warning: " + warning);
+            }
+            launcher.err().flush();
             out.println();
             out.println("Split:        " + run.path().resolve("split.json"));
             out.println("Task picture: " + run.path().resolve("task.png") + " (a " + sampler.ways() + "-way meta-train task)");

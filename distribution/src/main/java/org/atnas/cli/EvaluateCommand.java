@@ -25,8 +25,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas evaluate}: the few-shot protocol on meta-test tasks, from a search's meta-weights. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluates a search's best architecture(s), or a given code, the few-shot way: adapt on each of N meta-test tasks",
-                "(evaluate.inner-steps SGD steps from the meta-trained supernet) and report the mean query accuracy with its 95%% confidence interval."})
+        description = {"Evaluates a search's best architecture(s), or a given code, on N meta-test tasks.",
+                "Each is adapted to every task the few-shot way (evaluate.inner-steps SGD steps from the meta-trained supernet);",
+                "reports the mean query accuracy with its 95%% confidence interval."})
 final class EvaluateCommand
         implements Runnable
 {
@@ -85,7 +86,7 @@ final class EvaluateCommand
         PrintWriter err = launcher.err();
         err.printf(Locale.ROOT, "Adapting %d architecture(s) to %d meta-test tasks (%d inner steps, lr %s) ...%n", codes.size(), tasks, innerLoop.steps(), innerLoop.learningRate());
         err.flush();
-        SearchRun.Evaluation evaluation = run.evaluate(runDirectory, checkpoint, codes, tasks, innerLoop, Clock.systemDefaultZone());
+        SearchRun.Evaluation evaluation = run.evaluate(runDirectory, checkpoint, codes, tasks, innerLoop, Clock.systemDefaultZone(), ProgressLine.of(launcher, "(architecture, task) adaptations"));
         PrintWriter out = launcher.out();
         out.printf(Locale.ROOT, "Meta-test: %d-way tasks from %,d classes, %d tasks, %d inner steps (lr %s), checkpoint at meta-step %d%n%n",
                 run.data().classes(), run.split().test().size(), tasks, innerLoop.steps(), innerLoop.learningRate(), checkpoint.step());

@@ -16,8 +16,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas export}: a search's best architectures as code, genotype, JSON and cell pictures. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Exports a search's best architecture(s): the code, the genotype, architectures.json (with parameters and multiply-adds)",
-                "and a picture of every cell as SVG and PNG, into RUN_DIR/export (or --output)."})
+        description = {"Exports a search's best architecture(s) with pictures of their cells.",
+                "Writes the code, the genotype, architectures.json (with parameters and multiply-adds) and a picture of every cell",
+                "as SVG and PNG into RUN_DIR/export (or --output)."})
 final class ExportCommand
         implements Runnable
 {
@@ -44,7 +45,7 @@ final class ExportCommand
         }
         Checkpoint checkpoint = Checkpoint.readLatest(runDirectory);
         SearchRun run = SearchRun.ofCheckpoint(parent.launcher.plugins(), runDirectory, checkpoint, overrides);
-        List<ArchitectureExport.Exported> exported = run.export(checkpoint, top, output != null ? output : runDirectory.resolve("export"));
+        List<ArchitectureExport.Exported> exported = run.export(checkpoint, top, output != null ? output : runDirectory.resolve("export"), ProgressLine.of(parent.launcher, "architectures exported"));
         PrintWriter out = parent.launcher.out();
         for (int i = 0; i < exported.size(); i++) {
             ArchitectureExport.Exported written = exported.get(i);

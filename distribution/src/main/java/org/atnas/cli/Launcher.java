@@ -7,9 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 import org.atnas.api.plugin.ApiVersion;
+import org.atnas.core.Atnas;
 import org.atnas.core.ComponentStartException;
+import org.atnas.core.ServiceType;
+import org.atnas.core.config.Configuration;
 import org.atnas.core.config.ConfigurationException;
 import org.atnas.core.plugin.InstalledPlugin;
 import org.atnas.core.plugin.PluginLoadException;
@@ -90,13 +94,37 @@ public final class Launcher
         return err;
     }
 
-    /** The plugins of {@code <home>/plugins}, loaded on first use. */
+    /** Every folder of {@code <home>/plugins}: the healthy plugins and the broken folders with their errors. */
+    PluginLoader.Scan scanPlugins()
+    {
+        return new PluginLoader(Launcher.class.getClassLoader()).scanFolders(home.resolve("plugins"));
+    }
+
+    /**
+     * The plugins of {@code <home>/plugins}, loaded on first use.
+     *
+     * @throws PluginLoadException naming every broken folder
+     */
     List<InstalledPlugin> plugins()
     {
         if (plugins == null) {
             plugins = new PluginLoader(Launcher.class.getClassLoader()).loadFolders(home.resolve("plugins"));
         }
         return plugins;
+    }
+
+    /**
+     * Starts the engine on the installed plugins for the services a command needs, printing the
+     * configuration's warnings (keys of components that are not selected) on {@code err}.
+     */
+    Atnas start(Configuration configuration, Set<ServiceType> services)
+    {
+        Atnas atnas = Atnas.start(plugins(), configuration, services);
+        for (String warning : atnas.configuration().warnings()) {
+            err.println("warning: " + warning);
+        }
+        err.flush();
+        return atnas;
     }
 
     /** {@code atnas 0.1.0 (API 1.0)}. */

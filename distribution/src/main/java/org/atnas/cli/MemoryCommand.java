@@ -25,8 +25,9 @@ import picocli.CommandLine.ParentCommand;
  * case's own.
  */
 @Command(name = "memory", mixinStandardHelpOptions = true,
-        description = {"Peak memory of one training step of a subnet (DARTS-V2 cells) against the mixed-op network (all ops on every edge),",
-                "each case in a fresh JVM (peak resident set size): a CPU proxy of the paper's Table 1."})
+        description = {"Measures the peak memory of one training step of a subnet against the mixed-op network.",
+                "A subnet of DARTS-V2 cells against all ops on every edge, each case in a fresh JVM (peak resident set size):",
+                "a CPU proxy of the paper's Table 1."})
 final class MemoryCommand
         implements Runnable
 {
@@ -59,18 +60,20 @@ final class MemoryCommand
     {
         Launcher launcher = parent.parent.launcher;
         MemoryBenchmark.Settings settings = new MemoryBenchmark.Settings(cells, channels, classes, batch);
-        Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, MemoryBenchmark.workload(settings), "bench memory"), EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND));
+        Atnas atnas = launcher.start(config.load(launcher, MemoryBenchmark.workload(settings), "bench memory"), EnumSet.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND));
         if (singleCase != null) {
             launcher.out().println(Json.write(MemoryBenchmark.measure(atnas.instance(SearchSpace.class), atnas.instance(WeightBackend.class), settings, singleCase, sizes.get(0))));
             return;
         }
         List<MemoryBenchmark.CaseResult> results = new ArrayList<>();
         PrintWriter err = launcher.err();
+        ProgressLine progress = ProgressLine.of(launcher, "cases measured");
+        long total = (long) sizes.size() * MemoryBenchmark.CASES.size();
         for (int size : sizes) {
             for (String mode : MemoryBenchmark.CASES) {
-                err.printf("measuring %s at 3x%dx%d in a fresh JVM ...%n", mode, size, size);
-                err.flush();
+                progress.note(String.format("measuring %s at 3x%dx%d in a fresh JVM ...", mode, size, size));
                 results.add(MemoryBenchmark.fork(caseCommand(launcher, mode, size), mode, size));
+                progress.update(results.size(), total);
             }
         }
         RunDirectory run = RunDirectory.create(atnas.configuration(), "bench-memory", Clock.systemDefaultZone());

@@ -64,13 +64,14 @@ final class MetaStepCommand
         Configuration user = config.load(launcher, Map.of(), "--set");
         String backend = user.get(ServiceType.BACKEND.key()).map(Configuration.Entry::value).orElse(ServiceType.BACKEND.defaultName());
         Map<String, String> workload = MetaStepBenchmark.workload(new PluginRegistry(launcher.plugins()), backend, settings);
-        Atnas atnas = Atnas.start(launcher.plugins(), user.with(workload, "bench meta-step"), SearchRun.SERVICES);
+        Atnas atnas = launcher.start(user.with(workload, "bench meta-step"), SearchRun.SERVICES);
+        ProgressLine progress = ProgressLine.of(launcher, "meta-steps");
         MetaStepBenchmark.Result result;
         try (BufferedWriter log = rssLog != null ? Files.newBufferedWriter(rssLog, StandardCharsets.UTF_8) : null) {
             result = MetaStepBenchmark.run(atnas, settings, launcher.home(), step -> {
-                launcher.err().printf(Locale.ROOT, "meta-step %d of %d%s: %.3f s, %,.0f MB resident%n", step.step(), warmup + steps, step.warmup() ? " (warm-up)" : "", step.seconds(),
-                        step.rssMb());
-                launcher.err().flush();
+                progress.note(String.format(Locale.ROOT, "meta-step %d of %d%s: %.3f s, %,.0f MB resident", step.step(), warmup + steps, step.warmup() ? " (warm-up)" : "",
+                        step.seconds(), step.rssMb()));
+                progress.update(step.step(), warmup + steps);
                 if (log != null) {
                     try {
                         log.write(Json.write(step));

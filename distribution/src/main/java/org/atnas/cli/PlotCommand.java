@@ -26,8 +26,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas plot}: fitness over generations of one or more searches, as a PNG. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Plots the best and the mean meta-val fitness of each generation against the meta-step, for one or more runs",
-                "(from their metrics.jsonl), one colour per run: a study's methods side by side."})
+        description = {"Plots the best and the mean meta-val fitness of each generation of one or more runs.",
+                "Reads their metrics.jsonl; against the meta-step, one colour per run: a study's methods side by side."})
 final class PlotCommand
         implements Runnable
 {
@@ -47,18 +47,24 @@ final class PlotCommand
     @Option(names = "--title", defaultValue = "Meta-val fitness over the search", paramLabel = "TEXT", description = "The plot's title (default: ${DEFAULT-VALUE}).")
     String title;
 
-    /** One generation line of a run's metrics. */
-    record Generation(int step, double best, double mean) {}
+    /**
+     * One evaluation line of a run's metrics.
+     *
+     * @param last whether it is the run's final evaluation (type {@code final}), drawn as a point of its own
+     */
+    record Generation(int step, double best, double mean, boolean last) {}
 
     @Override
     public void run()
     {
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("meta-step").yAxisTitle("meta-val query accuracy").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        // beside the plot area: inside it, the legend of several runs covers their curves
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         for (int index = 0; index < runs.size(); index++) {
             Path run = runs.get(index);
             Color colour = PALETTE[index % PALETTE.length];
-            List<Generation> generations = generations(run);
+            List<Generation> all = generations(run);
+            List<Generation> generations = all.stream().filter(generation -> !generation.last()).toList();
             String name = run.toAbsolutePath().normalize().getFileName().toString();
             double[] steps = generations.stream().mapToDouble(Generation::step).toArray();
             XYSeries best = chart.addSeries(name + " best", steps, generations.stream().mapToDouble(Generation::best).toArray());
@@ -69,6 +75,13 @@ final class PlotCommand
             mean.setMarker(SeriesMarkers.NONE);
             mean.setLineStyle(SeriesLines.DASH_DASH);
             mean.setLineColor(colour);
+            for (Generation last : all.stream().filter(Generation::last).toList()) {
+                // the final evaluation (of the last population, measured anew): a point, not a step of the lines
+                XYSeries answer = chart.addSeries(name + " final", new double[] {last.step()}, new double[] {last.best()});
+                answer.setMarker(SeriesMarkers.DIAMOND);
+                answer.setMarkerColor(colour);
+                answer.setLineStyle(SeriesLines.NONE);
+            }
         }
         try {
             AtomicFiles.write(output, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
@@ -105,8 +118,9 @@ final class PlotCommand
                 catch (IOException e) {
                     throw new IllegalArgumentException(file + ", line " + number + ": not JSON: " + e.getMessage(), e);
                 }
-                if ("generation".equals(node.path("type").asText())) {
-                    generations.add(new Generation(node.get("step").asInt(), node.get("bestFitness").asDouble(), node.get("meanFitness").asDouble()));
+                String type = node.path("type").asText();
+                if ("generation".equals(type) || "final".equals(type)) {
+                    generations.add(new Generation(node.get("step").asInt(), node.get("bestFitness").asDouble(), node.get("meanFitness").asDouble(), "final".equals(type)));
                 }
             }
         }

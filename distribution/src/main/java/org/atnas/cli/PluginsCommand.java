@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.atnas.core.ServiceType;
 import org.atnas.core.plugin.InstalledPlugin;
+import org.atnas.core.plugin.PluginLoadException;
+import org.atnas.core.plugin.PluginLoader;
 import org.atnas.core.plugin.PluginRegistry;
 import org.atnas.core.plugin.RegisteredComponent;
 import picocli.CommandLine.Command;
@@ -24,7 +26,8 @@ final class PluginsCommand
     public void run()
     {
         Launcher launcher = parent.launcher;
-        PluginRegistry registry = new PluginRegistry(launcher.plugins());
+        PluginLoader.Scan scan = launcher.scanPlugins();
+        PluginRegistry registry = new PluginRegistry(scan.plugins());
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"PLUGIN", "VERSION", "API", "SERVICE", "NAME", "DESCRIPTION"});
         for (InstalledPlugin plugin : registry.plugins()) {
@@ -36,9 +39,17 @@ final class PluginsCommand
                 }
             }
         }
+        for (PluginLoader.BrokenFolder broken : scan.broken()) {
+            rows.add(new String[] {broken.location().substring(broken.location().indexOf('/') + 1), "-", "-", "BROKEN", "-", broken.error()});
+        }
         Table.print(launcher.out(), rows);
         PrintWriter out = launcher.out();
         out.println();
         out.println(registry.plugins().size() + " plugins in " + launcher.home().resolve("plugins"));
+        if (!scan.broken().isEmpty()) {
+            // the healthy plugins are listed; the exit code still says the installation needs fixing
+            throw new PluginLoadException(scan.broken().size() + (scan.broken().size() == 1 ? " plugin folder cannot be loaded: " : " plugin folders cannot be loaded: ")
+                    + String.join(", ", scan.broken().stream().map(PluginLoader.BrokenFolder::location).toList()));
+        }
     }
 }

@@ -28,8 +28,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas bench predictor}: the paper's Fig. 6 on the NAS-Bench-201 table. */
 @Command(name = "predictor", mixinStandardHelpOptions = true,
-        description = {"How well each installed predictor ranks architectures: trained on n random NAS-Bench-201 architectures, Spearman's rho and",
-                "Kendall's tau on held-out ones, mean ± std over seeds; a table and a PNG plot (the paper's Fig. 6)."})
+        description = {"Measures how well each installed predictor ranks NAS-Bench-201 architectures.",
+                "Trained on n random architectures, Spearman's rho and Kendall's tau on held-out ones, mean ± std over seeds;",
+                "a table and a PNG plot (the paper's Fig. 6)."})
 final class PredictorCommand
         implements Runnable
 {
@@ -62,17 +63,15 @@ final class PredictorCommand
     {
         Launcher launcher = parent.parent.launcher;
         Map<String, String> fixed = FitnessTables.nasBench201(table.table);
-        Atnas atnas = Atnas.start(launcher.plugins(), config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE));
+        Atnas atnas = launcher.start(config.load(launcher, fixed, "--table"), EnumSet.of(ServiceType.SEARCH_SPACE));
         SearchSpace space = atnas.instance(SearchSpace.class);
         FitnessTable fitness = FitnessTables.of(space);
         Map<String, Supplier<Predictor>> suppliers = PredictorBenchmark.variants(launcher.plugins(), config.load(launcher, fixed, "--table"), predictors != null ? predictors : List.of(), encodings);
         PredictorBenchmark.Settings settings = new PredictorBenchmark.Settings(sizes, test, seeds);
         launcher.err().printf("%d predictors x %d sizes x %d seeds on %s ...%n", suppliers.size(), sizes.size(), seeds, table.table);
         launcher.err().flush();
-        List<PredictorBenchmark.Series> results = new PredictorBenchmark(space, fitness).run(settings, suppliers, line -> {
-            launcher.err().println(line);
-            launcher.err().flush();
-        });
+        ProgressLine progress = ProgressLine.of(launcher, "predictors trained");
+        List<PredictorBenchmark.Series> results = new PredictorBenchmark(space, fitness).run(settings, suppliers, progress::note, progress);
         String report = PredictorBenchmark.format(settings, results, fitness.metric(), fitness.codes().size());
         RunDirectory run = RunDirectory.create(atnas.configuration(), "bench-predictor", Clock.systemDefaultZone());
         run.writeText("report.txt", report);
@@ -86,9 +85,10 @@ final class PredictorCommand
     /** Mean Spearman's rho against the training-set size, one line per predictor, error bars one std. */
     private static byte[] plot(PredictorBenchmark.Settings settings, List<PredictorBenchmark.Series> results)
     {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("Predictor ranking quality (NAS-Bench-201)")
+        XYChart chart = new XYChartBuilder().width(800).height(640).title("Predictor ranking quality (NAS-Bench-201)")
                 .xAxisTitle("training architectures").yAxisTitle("Spearman's rho on held-out architectures").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        // below the plot area: inside it, the legend covered the curves of the small training sets
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         double[] x = settings.sizes().stream().mapToDouble(Integer::doubleValue).toArray();
         for (PredictorBenchmark.Series series : results) {
             double[] mean = settings.sizes().stream().mapToDouble(size -> Statistics.mean(series.spearman().get(size))).toArray();

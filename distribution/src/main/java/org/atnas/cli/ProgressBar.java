@@ -3,7 +3,9 @@ package org.atnas.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
+import org.atnas.core.search.SearchEstimate;
 import org.atnas.core.search.SearchListener;
 
 /**
@@ -21,11 +23,14 @@ final class ProgressBar
     private long startNanos;
     private double startProgress = -1;
     private int lastReported = -1;
+    private final Optional<SearchEstimate> estimate;
+    private boolean timed;
 
-    ProgressBar(PrintWriter err, boolean terminal)
+    ProgressBar(PrintWriter err, boolean terminal, Optional<SearchEstimate> estimate)
     {
         this.err = err;
         this.terminal = terminal;
+        this.estimate = estimate;
     }
 
     @Override
@@ -72,6 +77,21 @@ final class ProgressBar
     }
 
     @Override
+    public void trained(int step, double seconds)
+    {
+        if (timed) {
+            return;
+        }
+        timed = true;
+        // the first step's time says what an evaluation of the whole population will cost, before the first one starts
+        estimate.ifPresent(value -> {
+            err.printf(Locale.ROOT, "Meta-step %d took %s; an evaluation of the population (%,d task adaptations) will take about %s%n",
+                    step, duration(seconds), value.adaptationsPerEvaluation(), duration(value.evaluationSeconds(seconds)));
+            err.flush();
+        });
+    }
+
+    @Override
     public void checkpoint(Path folder)
     {
         if (terminal) {
@@ -84,6 +104,9 @@ final class ProgressBar
     static String duration(double seconds)
     {
         long total = Math.round(seconds);
+        if (total >= 86400) {
+            return String.format(Locale.ROOT, "%dd%02dh", total / 86400, total % 86400 / 3600);
+        }
         if (total >= 3600) {
             return String.format(Locale.ROOT, "%dh%02dm", total / 3600, total % 3600 / 60);
         }

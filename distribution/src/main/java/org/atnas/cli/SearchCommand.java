@@ -16,11 +16,13 @@ import org.atnas.core.Atnas;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.export.ArchitectureExport;
 import org.atnas.core.run.RunDirectory;
+import org.atnas.core.run.RunLock;
 import org.atnas.core.search.Checkpoint;
 import org.atnas.core.search.FinalTraining;
 import org.atnas.core.search.MetaSearch;
 import org.atnas.core.search.MetaTest;
 import org.atnas.core.search.SearchEngine;
+import org.atnas.core.search.SearchEstimate;
 import org.atnas.core.search.SearchRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,11 +32,13 @@ import picocli.CommandLine.ParentCommand;
 /** {@code atnas search}: Algorithm 1, meta-training the supernet while the population evolves. */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Runs the AT-NAS search (Algorithm 1): meta-trains the supernet over few-shot tasks while the architecture population evolves.",
-                "Writes metrics.jsonl, checkpoints and the final population into a run directory; Ctrl-C writes a checkpoint and stops,",
-                "--resume continues from it."})
+                "Writes metrics.jsonl, checkpoints and the final population into a run directory; Ctrl-C stops within seconds,",
+                "keeping a complete checkpoint that --resume continues from."})
 final class SearchCommand
         implements Runnable
 {
+    /** How long Ctrl-C or SIGTERM waits for the running tasks and the checkpoint before the JVM exits anyway. */
+
     @ParentCommand
     AtnasCommand parent;
 
@@ -63,26 +67,44 @@ final class SearchCommand
         if (tasks < 2) {
             throw new IllegalArgumentException("--tasks must be at least 2, got " + tasks);
         }
-        Optional<Checkpoint> checkpoint = Optional.empty();
-        Atnas atnas;
         if (resume != null) {
             if (config.file != null || !config.overrides.isEmpty()) {
                 throw new IllegalArgumentException("--resume continues a run with the configuration it was started with; --config and --set cannot be used with it");
             }
-            checkpoint = Optional.of(Checkpoint.readLatest(resume));
-            atnas = Atnas.start(launcher.plugins(), Configuration.empty().with(checkpoint.get().configuration(), "checkpoint of " + resume), SearchRun.SERVICES);
+            RunDirectory directory = RunDirectory.open(resume);
+            try (RunLock ignored = directory.lock()) {
+                Checkpoint checkpoint = Checkpoint.readLatest(resume);
+                if (checkpoint.finished()) {
+                    launcher.out().println("Run " + resume + " finished at meta-step " + checkpoint.step() + "; there is nothing to resume and nothing was written.");
+                    launcher.out().println("Evaluate with: atnas evaluate " + resume);
+                    return;
+                }
+                Atnas atnas = launcher.start(Configuration.empty().with(checkpoint.configuration(), "checkpoint of " + resume), SearchRun.SERVICES);
+                search(launcher, SearchRun.prepare(atnas, ProgressLine.of(launcher, "images read")), directory, Optional.of(checkpoint));
+            }
         }
         else {
-            atnas = Atnas.start(launcher.plugins(), config.load(launcher, Map.of(), "--set"), SearchRun.SERVICES);
+            SearchRun run = SearchRun.prepare(launcher.start(config.load(launcher, Map.of(), "--set"), SearchRun.SERVICES), ProgressLine.of(launcher, "images read"));
+            RunDirectory directory = run.createRunDirectory(Clock.systemDefaultZone());
+            try (RunLock ignored = directory.lock()) {
+                search(launcher, run, directory, Optional.empty());
+            }
         }
-        SearchRun run = SearchRun.prepare(atnas);
-        RunDirectory directory = resume != null ? RunDirectory.open(resume) : run.createRunDirectory(Clock.systemDefaultZone());
+    }
+
+    private void search(Launcher launcher, SearchRun run, RunDirectory directory, Optional<Checkpoint> checkpoint)
+    {
         PrintWriter err = launcher.err();
         err.println("Run directory: " + directory.path());
+        SearchEstimate estimate = SearchEstimate.of(run.plan(), run.space(), run.data());
+        long heapLimit = Runtime.getRuntime().maxMemory();
+        err.println(estimate.describe(heapLimit));
+        estimate.warning(heapLimit).ifPresent(err::println);
+        err.flush();
         MetaSearch.Outcome outcome;
         try (SearchEngine engine = run.engine(directory.path(), checkpoint)) {
             MetaSearch search = engine.search();
-            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null));
+            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.of(estimate)), err);
             summarize(launcher.out(), run, directory, search, outcome);
         }
         if (outcome == MetaSearch.Outcome.FINISHED && (evaluate || export)) {
@@ -105,9 +127,9 @@ final class SearchCommand
             InnerLoop adaptation = run.testAdaptation();
             launcher.err().printf(Locale.ROOT, "Evaluating the best architecture on %d meta-test tasks (%d inner steps, lr %s) ...%n", tasks, adaptation.steps(), adaptation.learningRate());
             launcher.err().flush();
-            evaluation = Optional.of(run.evaluate(directory, checkpoint, List.of(best), tasks, adaptation, Clock.systemDefaultZone()));
+            evaluation = Optional.of(run.evaluate(directory, checkpoint, List.of(best), tasks, adaptation, Clock.systemDefaultZone(), ProgressLine.of(launcher, "meta-test tasks")));
         }
-        List<ArchitectureExport.Exported> exported = export ? run.export(checkpoint, 1, directory.resolve("export")) : List.of();
+        List<ArchitectureExport.Exported> exported = export ? run.export(checkpoint, 1, directory.resolve("export"), ProgressLine.of(launcher, "architectures exported")) : List.of();
         out.println();
         out.println("Summary");
         out.println("  best architecture:  " + best + " (measured)");
@@ -127,7 +149,13 @@ final class SearchCommand
     private static void summarize(PrintWriter out, SearchRun run, RunDirectory directory, MetaSearch search, MetaSearch.Outcome outcome)
     {
         if (outcome == MetaSearch.Outcome.STOPPED) {
-            out.println("Stopped; checkpoint " + search.lastCheckpoint().map(Path::toString).orElse("(none)"));
+            String during = search.abandoned().map(work -> " during " + work + " (abandoned)").orElse("");
+            Optional<Path> checkpoint = search.lastCheckpoint();
+            if (checkpoint.isEmpty() && search.abandoned().isPresent() && !directory.path().resolve("checkpoints").toFile().isDirectory()) {
+                out.println("Stopped" + during + " before the first checkpoint; there is nothing to resume.");
+                return;
+            }
+            out.println("Stopped" + during + "; resume continues from " + checkpoint.map(Path::toString).orElse("the last complete checkpoint in " + directory.path().resolve("checkpoints")));
             out.println("Continue with: atnas search --resume " + directory.path());
             return;
         }

@@ -1,23 +1,36 @@
 package org.atnas.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.atnas.core.search.MetaSearch;
 import org.atnas.core.search.SearchListener;
 
-/** Runs a search so that Ctrl-C or SIGTERM lets the current meta-step finish and a checkpoint be written before the JVM exits. */
+/**
+ * Runs a search so that Ctrl-C or SIGTERM stops it within seconds: the workers end after their
+ * running task, a checkpoint is written (or the last complete one kept), and the user is told.
+ */
 final class StopOnSignal
 {
+    /** How long the JVM's exit waits for the search to stop: a user, or a scheduler's grace period, waits seconds, not a step. */
+    private static final int STOP_WAIT_SECONDS = 5;
+
     private StopOnSignal() {}
 
-    static MetaSearch.Outcome run(MetaSearch search, SearchListener listener)
+    static MetaSearch.Outcome run(MetaSearch search, SearchListener listener, PrintWriter err)
     {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            err.println();
+            err.println("Stopping: the running tasks finish, then a checkpoint is written (or the last complete one kept) ...");
+            err.flush();
             search.requestStop();
             try {
-                finished.await(10, TimeUnit.MINUTES);
+                if (!finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    err.println("Still busy after " + STOP_WAIT_SECONDS + " s; exiting. Checkpoints are written atomically: resume continues from the last complete one.");
+                    err.flush();
+                }
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -45,7 +45,7 @@ final class Training
         int steps;
         try (SearchEngine engine = prepared != null ? run.engine(directory, checkpoint, prepared.initialWeights()) : run.engine(directory, checkpoint)) {
             MetaSearch search = engine.search();
-            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null));
+            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.empty()), err);
             steps = search.step();
         }
         if (outcome == MetaSearch.Outcome.STOPPED) {

@@ -82,6 +82,59 @@ class DistributionIT
     }
 
     @Test
+    void sigtermStopsAHugeSearchWithinSecondsSayingWhatItDoes()
+            throws Exception
+    {
+        String launcher = DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString();
+        ProcessBuilder builder = new ProcessBuilder(launcher, "search", "--set", "glyphs.classes=60", "--set", "data.image-size=14", "--set", "darts.channels=4", "--set", "darts.stem-multiplier=1",
+                "--set", "djl.threads=1", "--set", "search.population=1000000", "--set", "search.warmup-steps=0", "--set", "search.evolve-every=1",
+                "--set", "runs.directory=" + temporary.resolve("runs"))
+                .directory(temporary.toFile()).redirectErrorStream(true);
+        // a heap smaller than the estimate: the start-up warning shows
+        builder.environment().put("ATNAS_JAVA_OPTS", "-Xmx2g");
+        Process process = builder.start();
+        StringBuilder output = new StringBuilder();
+        java.util.concurrent.CountDownLatch evaluating = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                    if (line.startsWith("Meta-step 1 took ")) {
+                        evaluating.countDown();
+                    }
+                }
+            }
+            catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        reader.start();
+        try {
+            assertThat(evaluating.await(120, TimeUnit.SECONDS)).as("the first meta-step ends").isTrue();
+            // the evaluation of a million architectures has begun: SIGTERM (Process.destroy would close the output the test reads)
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor()).isZero();
+            long start = System.nanoTime();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s").isTrue();
+            assertThat((System.nanoTime() - start) / 1e9).isLessThan(10);
+            reader.join(10_000);
+        }
+        finally {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+        synchronized (output) {
+            assertThat(output.toString())
+                    .contains("warning: this configuration needs about ")
+                    .containsPattern("Meta-step 1 took \\d+s; an evaluation of the population \\(\\d{1,3}(,\\d{3})+ task adaptations\\) will take about \\d+d\\d\\dh\n")
+                    .contains("Stopping: the running tasks finish, then a checkpoint is written (or the last complete one kept) ...\n")
+                    .contains("Stopped during the evaluation after meta-step 1 (abandoned) before the first checkpoint; there is nothing to resume.\n");
+        }
+    }
+
+    @Test
     void theLauncherScriptListsTheBundledPlugins()
             throws Exception
     {
@@ -116,7 +169,23 @@ class DistributionIT
         Path archive = DISTRIBUTION.resolveSibling(DISTRIBUTION.getFileName() + ".tar.gz");
         List<String> entries = List.of(process(temporary, "tar", "tzf", archive.toAbsolutePath().toString()).split("\n"));
         assertThat(entries).contains("atnas-0.1.0/bin/atnas", "atnas-0.1.0/conf/atnas.properties", "atnas-0.1.0/conf/logback.xml",
-                "atnas-0.1.0/lib/framework-core-0.1.0.jar", "atnas-0.1.0/plugins/searchspace-nasbench201/searchspace-nasbench201-0.1.0.jar", "atnas-0.1.0/README.md");
+                "atnas-0.1.0/lib/framework-core-0.1.0.jar", "atnas-0.1.0/plugins/searchspace-nasbench201/searchspace-nasbench201-0.1.0.jar", "atnas-0.1.0/README.md",
+                "atnas-0.1.0/docs/plugins.md", "atnas-0.1.0/docs/design.md");
+        // no test library in the launcher's class path (PDFBox, through xchart, declares JUnit without a scope)
+        try (Stream<Path> lib = Files.list(DISTRIBUTION.resolve("lib"))) {
+            assertThat(lib.map(path -> path.getFileName().toString())).noneMatch(name -> name.startsWith("junit-") || name.startsWith("opentest4j") || name.startsWith("apiguardian"));
+        }
+        // the distribution's own README: its first command runs from the distribution's root, and every docs/ file it names is shipped
+        String readme = Files.readString(DISTRIBUTION.resolve("README.md"));
+        assertThat(readme).contains("```\nbin/atnas search --config conf/quickstart.properties --evaluate --export\n```");
+        java.util.regex.Matcher docs = java.util.regex.Pattern.compile("docs/[a-z0-9-]+\\.md").matcher(readme);
+        int named = 0;
+        while (docs.find()) {
+            assertThat(DISTRIBUTION.resolve(docs.group())).as(docs.group()).isRegularFile();
+            named++;
+        }
+        assertThat(named).isGreaterThanOrEqualTo(2);
+        assertThat(process(DISTRIBUTION, "bin/atnas", "config", "check", "conf/quickstart.properties")).contains("\nconf/quickstart.properties: OK\n");
     }
 
     @Test

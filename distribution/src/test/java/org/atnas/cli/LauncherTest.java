@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.atnas.core.testing.PluginCompiler;
@@ -81,7 +82,7 @@ class LauncherTest
         Result checked = run(home, "config", "check", config.toString());
         assertThat(checked.err()).isEmpty();
         assertThat(checked.status()).isZero();
-        assertThat(checked.out()).startsWith(config + ": OK\n").endsWith("search-space    =  darts      not checked: no search space plugin is installed\n"
+        assertThat(checked.out()).startsWith(config + ": OK\nchecked: data (glyphs: 1,200 classes, 24,000 images; meta-train 768, meta-val 192, meta-test 240 classes)\n").endsWith("search-space    =  darts      not checked: no search space plugin is installed\n"
                 + "backend         =  djl        not checked: no weight backend plugin is installed\n"
                 + "meta-optimizer  =  maml       not checked: no meta-optimizer plugin is installed\n"
                 + "evolver         =  keep-best  ok (plugin keep-best)\n"
@@ -100,6 +101,22 @@ class LauncherTest
                 .isEqualTo(new Result(1, "", "error: Unknown configuration key [keep-best.kept] (from --set): no selected component reads it; did you mean [keep-best.keep]?\n"));
         assertThat(run(home, "config", "check", config.toString(), "--set", "keep-best.keep=many"))
                 .isEqualTo(new Result(1, "", "error: Invalid value [many] for key [keep-best.keep] (from --set): expected an integer from 1 to 100\n"));
+        // every error at once
+        assertThat(run(home, "config", "check", config.toString(), "--set", "keep-best.keep=many", "--set", "colour=blue", "--set", "seed=x"))
+                .isEqualTo(new Result(1, "", "error: 3 configuration errors:\n"
+                        + "  Invalid value [x] for key [seed] (from --set): expected an integer\n"
+                        + "  Unknown configuration key [colour] (from --set): no selected component reads it\n"
+                        + "  Invalid value [many] for key [keep-best.keep] (from --set): expected an integer from 1 to 100\n"));
+        // the checks across keys that commands make: the data's classes against task.ways, for each split
+        assertThat(run(home, "config", "check", config.toString(), "--set", "glyphs.classes=20", "--set", "task.ways=6"))
+                .isEqualTo(new Result(1, "", "error: 2 configuration errors:\n"
+                        + "  The meta-val split has 3 classes, fewer than the 6 ways of a task\n"
+                        + "  The meta-test split has 4 classes, fewer than the 6 ways of a task\n"));
+        // a key written twice names both lines
+        Path twice = home.resolve("twice.properties");
+        Files.writeString(twice, "# a study\nevolver = keep-best\nseed = 1\nlong = a \\\n  b\n\nseed=2\n");
+        assertThat(run(home, "config", "check", twice.toString()))
+                .isEqualTo(new Result(1, "", "error: Configuration file [" + twice + "] sets key [seed] twice, on line 3 and line 7; expected each key once\n"));
         assertThat(run(home, "config", "check", home.resolve("missing.properties").toString()))
                 .isEqualTo(new Result(1, "", "error: Configuration file [" + home.resolve("missing.properties") + "] does not exist or is not a file\n"));
     }
@@ -108,8 +125,46 @@ class LauncherTest
     void aJarWithoutPluginNamesItsFolder()
     {
         PluginCompiler.compile(plugins, "broken", "1.0", Map.of("com.example.Nothing", "package com.example; public class Nothing {}"), Map.of());
-        assertThat(run(home, "plugins"))
-                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/broken] holds no implementation of org.atnas.api.plugin.Plugin (none of its jars has META-INF/services/org.atnas.api.plugin.Plugin)\n"));
+        PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
+                PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
+        String noPlugin = "Plugin folder [plugins/broken] holds no implementation of org.atnas.api.plugin.Plugin (none of its jars has META-INF/services/org.atnas.api.plugin.Plugin)";
+        String oldApi = "Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1";
+        // atnas plugins lists the healthy plugin and marks each broken folder with its error
+        Result listed = run(home, "plugins");
+        assertThat(listed.status()).isEqualTo(1);
+        assertThat(listed.out()).contains("keep-best  ", "broken     -        -    BROKEN   -          " + noPlugin + "\n", "old        -        -    BROKEN   -          " + oldApi + "\n")
+                .endsWith("1 plugins in " + home.resolve("plugins") + "\n");
+        assertThat(listed.err()).isEqualTo("error: 2 plugin folders cannot be loaded: plugins/broken, plugins/old\n");
+        // every other command names all broken folders at once
+        assertThat(run(home, "config", "defaults"))
+                .isEqualTo(new Result(1, "", "error: 2 plugin folders cannot be loaded:\n  " + noPlugin + "\n  " + oldApi + "\n"));
+    }
+
+    @Test
+    void everyCommandsSummaryIsACompleteSentence()
+    {
+        java.util.ArrayDeque<picocli.CommandLine> commands = new java.util.ArrayDeque<>();
+        commands.add(new picocli.CommandLine(new AtnasCommand(new Launcher(home, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))));
+        int checked = 0;
+        while (!commands.isEmpty()) {
+            picocli.CommandLine command = commands.poll();
+            // the first description line is the summary in the parent's command list
+            String summary = command.getCommandSpec().usageMessage().description()[0];
+            assertThat(summary).as(command.getCommandSpec().qualifiedName()).endsWith(".").doesNotContain("\n");
+            commands.addAll(command.getSubcommands().values());
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(17);
+    }
+
+    @Test
+    void aPluginBuiltWithMavensDefaultsShowsTheVersionOfItsPomProperties()
+    {
+        PluginCompiler.compile(plugins, "maven-built", null, Map.of("com.example.mb.MavenBuiltPlugin",
+                        PluginCompiler.evolverPluginSource("com.example.mb", "MavenBuiltPlugin", "maven-built", "ApiVersion.CURRENT", "")),
+                Map.of("META-INF/services/org.atnas.api.plugin.Plugin", "com.example.mb.MavenBuiltPlugin\n",
+                        "META-INF/maven/com.example/maven-built/pom.properties", "groupId=com.example\nartifactId=maven-built\nversion=2.4.0\n"));
+        assertThat(run(home, "plugins").out()).contains("maven-built  2.4.0    1.1  evolver  maven-built  ");
     }
 
     @Test
@@ -129,7 +184,7 @@ class LauncherTest
     {
         PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
                 PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
-        assertThat(run(home, "plugins"))
+        assertThat(run(home, "config", "defaults"))
                 .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1\n"));
     }
 
@@ -147,6 +202,47 @@ class LauncherTest
         assertThat(picture.getWidth()).isGreaterThan(5 * 56);
         assertThat(Files.readString(runs.resolve("look/split.json"))).contains("\"meta-test\" : [ \"glyph");
         assertThat(Files.readString(runs.resolve("look/config.properties"))).contains("\nglyphs.classes = 50\n", "\ndata.dataset = glyphs\n");
+    }
+
+    @Test
+    void dataInspectWarnsOfASplitWithFewerClassesThanWaysAndTakesTheMetaTrainList()
+            throws IOException
+    {
+        Path runs = home.resolve("runs");
+        Result few = run(home, "data", "inspect", "--set", "glyphs.classes=20", "--set", "task.ways=4", "--set", "runs.directory=" + runs);
+        assertThat(few.status()).as(few.err()).isZero();
+        assertThat(few.err()).isEqualTo("warning: The meta-val split has 3 classes, fewer than the 4 ways of a task (task.ways): no task can be drawn from it\n");
+        // data.meta-train names the meta-train classes: the others of no list are not used
+        Result named = run(home, "data", "inspect", "--set", "glyphs.classes=20", "--set", "data.meta-val=glyph00000,glyph00001,glyph00002,glyph00003,glyph00004",
+                "--set", "data.meta-test=glyph00005,glyph00006,glyph00007,glyph00008,glyph00009", "--set", "data.meta-train=glyph00010,glyph00011,glyph00012,glyph00013,glyph00014,glyph00015",
+                "--set", "runs.directory=" + runs, "--set", "run.name=named", "--set", "data.path=relative/glyphs");
+        assertThat(named.status()).as(named.err()).isZero();
+        assertThat(named.out()).contains("meta-train  6 ", "meta-val    5 ", "meta-test   5 ");
+        // data paths are stored absolute: the run's configuration is read again from other working directories
+        assertThat(Files.readString(runs.resolve("named/config.properties"))).contains("\ndata.path = " + Path.of("relative/glyphs").toAbsolutePath() + "\n");
+    }
+
+    @Test
+    void plotDrawsTheFinalEvaluationAsAPointOfItsOwnWithTheLegendBesideThePlot()
+            throws IOException
+    {
+        for (String name : List.of("atnas", "random-search-with-a-long-name")) {
+            Path run = Files.createDirectories(home.resolve("runs/" + name));
+            StringBuilder metrics = new StringBuilder();
+            double offset = name.equals("atnas") ? 0.05 : 0;
+            for (int generation = 1; generation <= 8; generation++) {
+                metrics.append(String.format(java.util.Locale.ROOT, "{\"type\":\"generation\",\"step\":%d,\"generation\":%d,\"bestFitness\":%.3f,\"meanFitness\":%.3f}%n",
+                        20 * generation, generation, 0.4 + offset + 0.05 * generation, 0.3 + offset + 0.05 * generation));
+            }
+            metrics.append(String.format(java.util.Locale.ROOT, "{\"type\":\"final\",\"step\":160,\"generation\":8,\"bestFitness\":%.3f,\"meanFitness\":%.3f}%n", 0.6 + offset, 0.5 + offset));
+            Files.writeString(run.resolve("metrics.jsonl"), metrics);
+        }
+        Path output = home.resolve("fitness.png");
+        Result plotted = run(home, "plot", home.resolve("runs/atnas").toString(), home.resolve("runs/random-search-with-a-long-name").toString(), "--output", output.toString());
+        assertThat(plotted).isEqualTo(new Result(0, "Plot: " + output + "\n", ""));
+        assertThat(PlotCommand.generations(home.resolve("runs/atnas"))).hasSize(9).filteredOn(PlotCommand.Generation::last).hasSize(1);
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(output.toFile());
+        assertThat(picture.getWidth()).isEqualTo(900);
     }
 
     @Test
@@ -168,6 +264,14 @@ class LauncherTest
                 .isEqualTo(new Result(1, "", "error: Invalid value [mnist] for key [data.dataset] (from --dataset/--path): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, cifar10]\n"));
         assertThat(run(home, "data", "baseline", "--set", "glyphs.classes=20", "--set", "task.ways=6", "--set", "runs.directory=" + home.resolve("runs")))
                 .isEqualTo(new Result(1, "", "error: The meta-test split has 4 classes, fewer than the 6 ways of a task\n"));
+        // a failed command leaves no run directory behind
+        assertThat(run(home, "data", "inspect", "--set", "glyphs.classes=20", "--set", "task.ways=14", "--set", "runs.directory=" + home.resolve("runs"), "--set", "run.name=failed"))
+                .isEqualTo(new Result(1, "", "error: The meta-train split has 13 classes, fewer than the 14 ways of a task\n"));
+        assertThat(home.resolve("runs/failed")).doesNotExist();
+        assertThat(run(home, "data", "inspect", "--set", "run.name=../escape", "--set", "runs.directory=" + home.resolve("runs")))
+                .isEqualTo(new Result(1, "", "error: Configuration key [run.name] must be one folder name inside runs.directory [" + home.resolve("runs")
+                        + "], got [../escape]; expected a name without /, \\ or :, other than . and ..\n"));
+        assertThat(home.resolve("escape")).doesNotExist();
         assertThat(run(home, "data", "inspect", "--dataset", "omniglot", "--path", home.resolve("missing.zip").toString()))
                 .isEqualTo(new Result(1, "", "error: Data path [" + home.resolve("missing.zip") + "] does not exist\n"));
     }

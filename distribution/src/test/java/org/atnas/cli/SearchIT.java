@@ -136,7 +136,7 @@ class SearchIT
         java.util.Map<String, String> configuration = new java.util.LinkedHashMap<>(checkpoint.configuration());
         configuration.put("backend", "nd4j");
         configuration.keySet().removeIf(key -> key.startsWith("djl."));
-        Checkpoint onNd4j = new Checkpoint(checkpoint.step(), checkpoint.generation(), checkpoint.population(), configuration, checkpoint.components(), checkpoint.state(),
+        Checkpoint onNd4j = new Checkpoint(checkpoint.step(), checkpoint.generation(), checkpoint.finished(), checkpoint.population(), configuration, checkpoint.components(), checkpoint.state(),
                 checkpoint.predictorPairs());
         Result resumed = search(List.of(), temporary.resolve("crossed"), -1, Optional.of(onNd4j));
         assertThat(resumed.outcome()).isEqualTo(MetaSearch.Outcome.FINISHED);
@@ -260,6 +260,54 @@ class SearchIT
                 + runs.resolve("found") + "\n"));
     }
 
+    private static final String OMNIGLOT = "../../shared/data/omniglot/images_background_small1.zip,../../shared/data/omniglot/images_background_small2.zip";
+
+    @Test
+    void everyShippedConfigurationTakesEveryAlternativeOfEachServiceByOneSet()
+    {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of(OMNIGLOT.split(",")[0])) || "true".equals(System.getenv("CI")), "no shared Omniglot data");
+        org.atnas.core.plugin.PluginRegistry registry = new org.atnas.core.plugin.PluginRegistry(plugins());
+        List<org.atnas.core.ServiceType> swappable = List.of(org.atnas.core.ServiceType.BACKEND, org.atnas.core.ServiceType.META_OPTIMIZER, org.atnas.core.ServiceType.EVOLVER,
+                org.atnas.core.ServiceType.PREDICTOR);
+        int checked = 0;
+        for (String file : List.of("conf/atnas.properties", "conf/quickstart.properties", "conf/omniglot-study.properties")) {
+            for (org.atnas.core.ServiceType service : swappable) {
+                List<String> names = new ArrayList<>(registry.components(service).keySet());
+                if (service.isOptional()) {
+                    names.add(org.atnas.core.ServiceType.NONE);
+                }
+                for (String name : names) {
+                    String swap = service.key() + "=" + name;
+                    // config check loads the data too: the study's Omniglot from the shared folder
+                    List<String> command = new ArrayList<>(List.of("config", "check", DISTRIBUTION.resolve(file).toString(), "--set", swap));
+                    if (file.contains("omniglot")) {
+                        command.addAll(List.of("--set", "data.path=" + OMNIGLOT));
+                    }
+                    LauncherTest.Result check = LauncherTest.run(DISTRIBUTION, command.toArray(String[]::new));
+                    assertThat(check.status()).as(file + " --set " + swap + ": " + check.err()).isZero();
+                    assertThat(check.out()).as(file + " --set " + swap).startsWith(DISTRIBUTION.resolve(file) + ": OK\n");
+                    checked++;
+                }
+            }
+        }
+        // djl and nd4j, maml and reptile, ga, none and the three Weka predictors, in each of the three files
+        assertThat(checked).isEqualTo(3 * (2 + 2 + 1 + 4));
+    }
+
+    @Test
+    void quickstartRunsOnNd4jByOneSet()
+    {
+        Path runs = temporary.resolve("runs");
+        LauncherTest.Result swapped = LauncherTest.run(DISTRIBUTION, "search", "--config", DISTRIBUTION.resolve("conf/quickstart.properties").toString(), "--set", "backend=nd4j",
+                "--set", "glyphs.classes=60", "--set", "data.image-size=14", "--set", "darts.channels=4", "--set", "darts.stem-multiplier=1", "--set", "search.population=4",
+                "--set", "search.warmup-steps=2", "--set", "search.steps=2", "--set", "search.evolve-every=2", "--set", "search.validation-tasks=2",
+                "--set", "runs.directory=" + runs, "--set", "run.name=nd4j");
+        assertThat(swapped.status()).as(swapped.err()).isZero();
+        assertThat(swapped.err()).contains("warning: Configuration key [djl.threads] (from " + DISTRIBUTION.resolve("conf/quickstart.properties") + ") of weight backend [djl] ignored: backend = nd4j\n");
+        assertThat(swapped.out()).contains("Search finished (atnas): 4 meta-steps, population of 4");
+        assertThat(Files.exists(runs.resolve("nd4j/population.json"))).isTrue();
+    }
+
     private static String[] arguments(String command, List<String> settings)
     {
         List<String> arguments = new ArrayList<>(List.of(command));
@@ -282,6 +330,13 @@ class SearchIT
         assertThat(tooManyQueries.status()).isEqualTo(1);
         assertThat(tooManyQueries.err()).matches("error: Class glyph\\d{5} has 20 images, but a 1-shot 20-query task needs 21 per class\n");
         assertThat(runs).doesNotExist();
+        // config check makes the same checks, and reports every error
+        LauncherTest.Result check = LauncherTest.run(DISTRIBUTION, "config", "check", DISTRIBUTION.resolve("conf/quickstart.properties").toString(),
+                "--set", "search.population=3", "--set", "search.arch-batch=4", "--set", "task.ways=300");
+        assertThat(check).isEqualTo(new LauncherTest.Result(1, "", "error: 3 configuration errors:\n"
+                + "  search.arch-batch (4) is larger than search.population (3): a meta-step draws distinct architectures from the population\n"
+                + "  The meta-val split has 192 classes, fewer than the 300 ways of a task\n"
+                + "  The meta-test split has 240 classes, fewer than the 300 ways of a task\n"));
 
         LauncherTest.Result notARun = LauncherTest.run(DISTRIBUTION, "evaluate", temporary.toString());
         assertThat(notARun).isEqualTo(new LauncherTest.Result(1, "", "error: [" + temporary + "] is not a search run directory with a checkpoint: "
@@ -309,6 +364,17 @@ class SearchIT
         LauncherTest.Result invalid = LauncherTest.run(DISTRIBUTION, "evaluate", run.toString(), "--code", "4,4,4,4,0,3,4,0,0,3,0,6,0,0,1,0,0,1,3,1,0,3,0,0,1,3,0,0");
         assertThat(invalid).isEqualTo(new LauncherTest.Result(1, "",
                 "error: --code: Invalid DARTS code: cell 1, node 0 (edges 0-1) has 1 non-zero incoming edges [0], expected exactly 2\n"));
+
+        // a finished run resumed says so and writes nothing
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertThat(LauncherTest.run(DISTRIBUTION, "search", "--resume", run.toString())).isEqualTo(new LauncherTest.Result(0,
+                "Run " + run + " finished at meta-step 8; there is nothing to resume and nothing was written.\nEvaluate with: atnas evaluate " + run + "\n", ""));
+        assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).isEqualTo(metrics);
+        // a run another process owns is refused
+        try (org.atnas.core.run.RunLock ignored = org.atnas.core.run.RunDirectory.open(run).lock()) {
+            assertThat(LauncherTest.run(DISTRIBUTION, "search", "--resume", run.toString())).isEqualTo(new LauncherTest.Result(1, "",
+                    "error: Run [" + run + "] is in use by process " + ProcessHandle.current().pid() + "; wait for it to finish or stop it first\n"));
+        }
 
         Files.delete(run.resolve("checkpoints/step-0000008/adam.safetensors"));
         LauncherTest.Result incomplete = LauncherTest.run(DISTRIBUTION, "search", "--resume", run.toString());

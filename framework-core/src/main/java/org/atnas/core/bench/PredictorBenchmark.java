@@ -15,6 +15,7 @@ import org.atnas.api.FitnessTable;
 import org.atnas.api.Individual;
 import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
+import org.atnas.core.Progress;
 import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
@@ -105,6 +106,14 @@ public final class PredictorBenchmark
      */
     public List<Series> run(Settings settings, Map<String, Supplier<Predictor>> predictors, Consumer<String> progress)
     {
+        return run(settings, predictors, progress, Progress.NONE);
+    }
+
+    /** As {@link #run(Settings, Map, Consumer)}, reporting each trained and scored predictor (of predictors x seeds x sizes) to {@code trained}. */
+    public List<Series> run(Settings settings, Map<String, Supplier<Predictor>> predictors, Consumer<String> progress, Progress trained)
+    {
+        long total = (long) predictors.size() * settings.seeds() * settings.sizes().size();
+        long done = 0;
         List<ArchitectureCode> codes = table.codes();
         int largest = settings.sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
         if (codes.size() < settings.testSize() + largest) {
@@ -132,6 +141,7 @@ public final class PredictorBenchmark
                     double[] predicted = test.stream().mapToDouble(predictor::predict).toArray();
                     spearman.get(size)[seed] = RankCorrelation.spearman(truth, predicted);
                     kendall.get(size)[seed] = RankCorrelation.kendall(truth, predicted);
+                    trained.update(++done, total);
                 }
             }
             progress.accept(entry.getKey() + " done");

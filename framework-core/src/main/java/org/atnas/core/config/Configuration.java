@@ -2,6 +2,7 @@ package org.atnas.core.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +68,7 @@ public final class Configuration
             catch (IllegalArgumentException e) {
                 throw new ConfigurationException("Configuration file [" + path + "] is not a valid properties file: " + e.getMessage());
             }
+            refuseDuplicateKeys(path);
             for (String key : properties.stringPropertyNames()) {
                 entries.put(key.strip(), new Entry(properties.getProperty(key).strip(), path.toString()));
             }
@@ -79,6 +81,58 @@ public final class Configuration
             entries.put(override.substring(0, equals).strip(), new Entry(override.substring(equals + 1).strip(), "--set"));
         }
         return new Configuration(entries);
+    }
+
+    /**
+     * A key written twice is refused naming both lines: {@link Properties} keeps the last silently,
+     * and a file that sets {@code search.population} twice usually has one line its author forgot.
+     */
+    private static void refuseDuplicateKeys(Path path)
+    {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read configuration file [" + path + "]: " + e.getMessage(), e);
+        }
+        Map<String, Integer> firstLine = new LinkedHashMap<>();
+        for (int index = 0; index < lines.size(); index++) {
+            int number = index + 1;
+            String stripped = lines.get(index).stripLeading();
+            if (stripped.isEmpty() || stripped.startsWith("#") || stripped.startsWith("!")) {
+                continue;
+            }
+            // a logical line goes on while a line ends in an odd number of backslashes
+            StringBuilder logical = new StringBuilder(lines.get(index));
+            while (endsInContinuation(lines.get(index)) && index + 1 < lines.size()) {
+                index++;
+                logical.append('\n').append(lines.get(index));
+            }
+            Properties single = new Properties();
+            try {
+                single.load(new StringReader(logical.toString()));
+            }
+            catch (IOException | IllegalArgumentException e) {
+                throw new ConfigurationException("Configuration file [" + path + "] line " + number + " is not a valid property: " + e.getMessage());
+            }
+            for (String key : single.stringPropertyNames()) {
+                Integer previous = firstLine.putIfAbsent(key.strip(), number);
+                if (previous != null) {
+                    throw new ConfigurationException("Configuration file [" + path + "] sets key [" + key.strip() + "] twice, on line " + previous + " and line " + number
+                            + "; expected each key once");
+                }
+            }
+        }
+    }
+
+    private static boolean endsInContinuation(String line)
+    {
+        int backslashes = 0;
+        for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
+            backslashes++;
+        }
+        return backslashes % 2 == 1;
     }
 
     /** A copy with more overrides applied, for commands that fix some keys themselves. */

@@ -1,11 +1,13 @@
 package org.atnas.core.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import java.util.Set;
 import org.atnas.api.plugin.ComponentContext;
 import org.atnas.api.plugin.Setting;
 import org.atnas.core.ServiceType;
+import org.atnas.core.data.DataSettings;
 import org.atnas.core.plugin.PluginRegistry;
 import org.atnas.core.plugin.RegisteredComponent;
 
@@ -21,8 +24,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The configuration checked against the installed components: the selected component of each
- * service a command needs, and every known key parsed to its type. Fails on the first problem with
- * a message that names the key, the value, where it came from and what was expected.
+ * service a command needs, and every known key parsed to its type. Fails on every problem with
+ * messages that name the key, the value, where it came from and what was expected, all at once.
  */
 public final class ResolvedConfiguration
         implements SettingValues
@@ -31,9 +34,12 @@ public final class ResolvedConfiguration
     private final Map<ServiceType, RegisteredComponent> selected;
     private final Map<String, Setting<?>> settings;
     private final Map<String, Object> values;
+    private final List<String> warnings;
 
-    private ResolvedConfiguration(Configuration raw, Map<ServiceType, RegisteredComponent> selected, Map<String, Setting<?>> settings, Map<String, Object> values)
+    private ResolvedConfiguration(Configuration raw, Map<ServiceType, RegisteredComponent> selected, Map<String, Setting<?>> settings, Map<String, Object> values,
+            List<String> warnings)
     {
+        this.warnings = List.copyOf(warnings);
         this.raw = raw;
         this.selected = selected;
         this.settings = settings;
@@ -43,8 +49,12 @@ public final class ResolvedConfiguration
     /**
      * Resolves {@code raw} for a command that needs {@code services}.
      *
-     * @throws ConfigurationException for an unknown component name, a key that no selected
-     *     component reads, or a malformed value
+     * A key of an installed component that is not selected is ignored with a {@link #warnings()
+     * warning}, so that one {@code --set backend=nd4j} swaps the component of a file written for
+     * another.
+     *
+     * @throws ConfigurationException for an unknown component name, a key that no installed
+     *     component declares, or a malformed value
      */
     public static ResolvedConfiguration resolve(Configuration raw, PluginRegistry registry, Set<ServiceType> services)
     {
@@ -53,7 +63,9 @@ public final class ResolvedConfiguration
         Map<String, Setting<?>> settings = new LinkedHashMap<>();
         CoreSettings.all().forEach(setting -> settings.put(setting.key(), setting));
         Map<String, Object> values = new HashMap<>();
-        parseAll(raw, settings.values(), values);
+        // every problem is collected and reported at once: a user fixes a file in one pass
+        List<String> errors = new ArrayList<>();
+        parseAll(raw, settings.values(), values, errors);
 
         // the component each service's key names, if installed: its keys are known even when this command does not use it
         Map<ServiceType, RegisteredComponent> selected = new EnumMap<>(ServiceType.class);
@@ -69,28 +81,51 @@ public final class ResolvedConfiguration
                 if (service.isOptional()) {
                     known.add(0, ServiceType.NONE);
                 }
-                throw new ConfigurationException("Unknown " + service.label() + " [" + name + "] for key [" + service.key() + "]" + sourceOf(raw, service.key()) + "; known: " + known);
+                errors.add("Unknown " + service.label() + " [" + name + "] for key [" + service.key() + "]" + sourceOf(raw, service.key()) + "; known: " + known);
             }
         }
+        List<Setting<?>> componentSettings = new ArrayList<>();
         named.forEach((service, component) -> {
             if (services.contains(service)) {
                 selected.put(service, component);
             }
             for (Setting<?> setting : component.factory().settings()) {
                 settings.put(setting.key(), setting);
+                componentSettings.add(setting);
             }
         });
 
+        // ignored keys by the component that declares them, in the order the configuration holds them
+        Map<RegisteredComponent, List<String>> ignored = new LinkedHashMap<>();
+        Map<RegisteredComponent, Set<String>> sources = new LinkedHashMap<>();
         for (Map.Entry<String, Configuration.Entry> entry : raw.entries().entrySet()) {
             if (!settings.containsKey(entry.getKey())) {
-                throw unknownKey(entry.getKey(), entry.getValue(), registry, named, settings.keySet());
+                Optional<RegisteredComponent> owner = registry.all().stream()
+                        .filter(component -> component.factory().settings().stream().anyMatch(setting -> setting.key().equals(entry.getKey())))
+                        .findFirst();
+                if (owner.isEmpty()) {
+                    errors.add(unknownKey(entry.getKey(), entry.getValue(), settings.keySet()));
+                    continue;
+                }
+                ignored.computeIfAbsent(owner.get(), component -> new ArrayList<>()).add(entry.getKey());
+                sources.computeIfAbsent(owner.get(), component -> new LinkedHashSet<>()).add(entry.getValue().source());
             }
         }
-        parseAll(raw, settings.values(), values);
-        return new ResolvedConfiguration(raw, Map.copyOf(selected), Collections.unmodifiableMap(settings), values);
+        List<String> warnings = new ArrayList<>();
+        ignored.forEach((component, keys) -> {
+            ServiceType service = component.service();
+            String current = (String) values.get(service.key());
+            warnings.add((keys.size() == 1 ? "Configuration key " : "Configuration keys ") + keys + " (from " + String.join(", ", sources.get(component)) + ") of "
+                    + service.label() + " [" + component.name() + "] ignored: " + service.key() + " = " + current);
+        });
+        parseAll(raw, componentSettings, values, errors);
+        if (!errors.isEmpty()) {
+            throw ConfigurationException.of(errors);
+        }
+        return new ResolvedConfiguration(raw, Map.copyOf(selected), Collections.unmodifiableMap(settings), values, warnings);
     }
 
-    private static void parseAll(Configuration raw, Collection<Setting<?>> settings, Map<String, Object> values)
+    private static void parseAll(Configuration raw, Collection<Setting<?>> settings, Map<String, Object> values, List<String> errors)
     {
         for (Setting<?> setting : settings) {
             Optional<Configuration.Entry> entry = raw.get(setting.key());
@@ -99,7 +134,7 @@ public final class ResolvedConfiguration
                     values.put(setting.key(), setting.parse(entry.get().value()));
                 }
                 catch (IllegalArgumentException e) {
-                    throw new ConfigurationException("Invalid value [" + entry.get().value() + "] for key [" + setting.key() + "] (from " + entry.get().source() + "): expected " + e.getMessage());
+                    errors.add("Invalid value [" + entry.get().value() + "] for key [" + setting.key() + "] (from " + entry.get().source() + "): expected " + e.getMessage());
                 }
             }
             else {
@@ -108,21 +143,14 @@ public final class ResolvedConfiguration
         }
     }
 
-    private static ConfigurationException unknownKey(String key, Configuration.Entry entry, PluginRegistry registry, Map<ServiceType, RegisteredComponent> named, Set<String> known)
+    private static String unknownKey(String key, Configuration.Entry entry, Set<String> known)
     {
-        for (RegisteredComponent component : registry.all()) {
-            if (component.factory().settings().stream().anyMatch(setting -> setting.key().equals(key))) {
-                ServiceType service = component.service();
-                String current = named.containsKey(service) ? named.get(service).name() : "not installed or none";
-                return new ConfigurationException("Configuration key [" + key + "] (from " + entry.source() + ") belongs to " + service.label() + " [" + component.name() + "], which is not selected (" + service.key() + " = " + current + ")");
-            }
-        }
         String suggestion = known.stream()
                 .filter(candidate -> editDistance(candidate, key) <= Math.max(2, key.length() / 5))
                 .min((a, b) -> Integer.compare(editDistance(a, key), editDistance(b, key)))
                 .map(candidate -> "; did you mean [" + candidate + "]?")
                 .orElse("");
-        return new ConfigurationException("Unknown configuration key [" + key + "] (from " + entry.source() + "): no selected component reads it" + suggestion);
+        return "Unknown configuration key [" + key + "] (from " + entry.source() + "): no selected component reads it" + suggestion;
     }
 
     private static String sourceOf(Configuration raw, String key)
@@ -148,6 +176,12 @@ public final class ResolvedConfiguration
             current = swap;
         }
         return previous[b.length()];
+    }
+
+    /** One line per installed but unselected component whose keys the configuration sets: they are ignored. */
+    public List<String> warnings()
+    {
+        return warnings;
     }
 
     /** The selected component of a service the command needs; empty for {@code predictor = none}. */
@@ -212,9 +246,24 @@ public final class ResolvedConfiguration
         for (Setting<?> setting : settings.values()) {
             Optional<String> text = raw.get(setting.key()).map(Configuration.Entry::value)
                     .or(() -> setting.defaultValue().map(String::valueOf));
+            // a run's configuration is read again from other working directories (evaluate, resume, export): its data paths are absolute
+            if (setting.key().equals(DataSettings.PATH.key())) {
+                text = text.map(ResolvedConfiguration::absolutePaths);
+            }
             text.ifPresent(value -> effective.put(setting.key(), value));
         }
         return effective;
+    }
+
+    /** Each of a comma-separated list of paths made absolute against the working directory. */
+    private static String absolutePaths(String paths)
+    {
+        List<String> absolute = new ArrayList<>();
+        for (String path : paths.split(",")) {
+            String stripped = path.strip();
+            absolute.add(stripped.isEmpty() ? stripped : Path.of(stripped).toAbsolutePath().normalize().toString());
+        }
+        return String.join(",", absolute);
     }
 
     /** The known settings, core first, then by component. */

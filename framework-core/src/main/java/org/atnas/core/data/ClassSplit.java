@@ -47,9 +47,21 @@ public final class ClassSplit
      */
     public static ClassSplit byNames(ImageDataset dataset, List<String> validationNames, List<String> testNames)
     {
+        return byNames(dataset, List.of(), validationNames, testNames);
+    }
+
+    /**
+     * As {@link #byNames(ImageDataset, List, List)}, with the meta-train groups or classes named
+     * too: then a class in none of the three lists is not used at all (a smaller meta-train set,
+     * or classes kept out of every split).
+     *
+     * @throws DataException for a name that is neither a group nor a class, or one in two lists
+     */
+    public static ClassSplit byNames(ImageDataset dataset, List<String> trainNames, List<String> validationNames, List<String> testNames)
+    {
         Set<String> known = new HashSet<>(dataset.groups());
         dataset.classes().forEach(imageClass -> known.add(imageClass.name()));
-        for (String name : concat(validationNames, testNames)) {
+        for (String name : concat(trainNames, concat(validationNames, testNames))) {
             if (!known.contains(name)) {
                 throw new DataException("Split names [" + name + "], which is neither a group nor a class of " + dataset.name() + "; groups: " + new ArrayList<>(dataset.groups()));
             }
@@ -58,6 +70,11 @@ public final class ClassSplit
         both.retainAll(testNames);
         if (!both.isEmpty()) {
             throw new DataException("Split names " + both + " both in meta-val and meta-test");
+        }
+        Set<String> trainAndOther = new HashSet<>(trainNames);
+        trainAndOther.retainAll(concat(validationNames, testNames));
+        if (!trainAndOther.isEmpty()) {
+            throw new DataException("Split names " + trainAndOther + " both in meta-train and in meta-val or meta-test");
         }
         List<ImageClass> train = new ArrayList<>();
         List<ImageClass> validation = new ArrayList<>();
@@ -69,7 +86,7 @@ public final class ClassSplit
             else if (testNames.contains(imageClass.group()) || testNames.contains(imageClass.name())) {
                 test.add(imageClass);
             }
-            else {
+            else if (trainNames.isEmpty() || trainNames.contains(imageClass.group()) || trainNames.contains(imageClass.name())) {
                 train.add(imageClass);
             }
         }
@@ -142,6 +159,25 @@ public final class ClassSplit
     {
         int at = imageClass.quarterTurns() == 0 ? -1 : imageClass.name().lastIndexOf('@');
         return at < 0 ? imageClass.name() : imageClass.name().substring(0, at);
+    }
+
+    /**
+     * A warning for each split with fewer classes than a task's ways: {@code data inspect} shows
+     * such a split, but a search or an evaluation that samples tasks from it refuses it.
+     */
+    public List<String> warnings(int ways)
+    {
+        List<String> warnings = new ArrayList<>();
+        Map<String, List<ImageClass>> splits = new LinkedHashMap<>();
+        splits.put("meta-train", train);
+        splits.put("meta-val", validation);
+        splits.put("meta-test", test);
+        splits.forEach((name, classes) -> {
+            if (classes.size() < ways) {
+                warnings.add("The " + name + " split has " + classes.size() + " classes, fewer than the " + ways + " ways of a task (task.ways): no task can be drawn from it");
+            }
+        });
+        return warnings;
     }
 
     private static List<String> concat(List<String> first, List<String> second)

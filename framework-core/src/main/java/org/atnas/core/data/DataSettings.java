@@ -20,6 +20,8 @@ public final class DataSettings
             "image-folder only: 1 reads luminance, 3 reads RGB.");
     public static final Setting<Boolean> ROTATIONS = Setting.bool("data.rotations", true,
             "omniglot only: each meta-train class is joined by its 90, 180 and 270 degree rotations as classes of their own (the standard protocol).");
+    public static final Setting<String> META_TRAIN = Setting.string("data.meta-train", null,
+            "Groups or classes for meta-train, comma-separated; default: every one not in data.meta-val or data.meta-test. When set, classes in none of the three lists are not used.");
     public static final Setting<String> META_VALIDATION = Setting.string("data.meta-val", null,
             "Groups (Omniglot alphabets, ...) or classes for meta-val, comma-separated. With data.meta-test it replaces the fraction split; mini-imagenet uses its CSVs.");
     public static final Setting<String> META_TEST = Setting.string("data.meta-test", null,
@@ -48,7 +50,7 @@ public final class DataSettings
 
     public static List<Setting<?>> all()
     {
-        return List.of(DATASET, PATH, IMAGE_SIZE, CHANNELS, ROTATIONS, META_VALIDATION, META_TEST, TRAIN_FRACTION, VALIDATION_FRACTION, SEED,
+        return List.of(DATASET, PATH, IMAGE_SIZE, CHANNELS, ROTATIONS, META_TRAIN, META_VALIDATION, META_TEST, TRAIN_FRACTION, VALIDATION_FRACTION, SEED,
                 GLYPH_CLASSES, GLYPH_IMAGES, GLYPH_JITTER, GLYPH_ROTATION, GLYPH_SHIFT, WAYS, SHOTS, QUERIES);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.atnas.core.Progress;
 import org.atnas.core.config.ConfigurationException;
 import org.atnas.core.config.ResolvedConfiguration;
 import org.slf4j.Logger;
@@ -25,6 +26,12 @@ public final class Datasets
      */
     public static ImageDataset load(ResolvedConfiguration configuration)
     {
+        return load(configuration, Progress.NONE);
+    }
+
+    /** As {@link #load(ResolvedConfiguration)}, reporting each decoded image of a folder or zip data set to {@code progress}. */
+    public static ImageDataset load(ResolvedConfiguration configuration, Progress progress)
+    {
         String dataset = configuration.get(DataSettings.DATASET);
         int size = configuration.get(DataSettings.IMAGE_SIZE);
         long start = System.nanoTime();
@@ -32,9 +39,9 @@ public final class Datasets
             case "glyphs" -> new Glyphs(configuration.get(DataSettings.GLYPH_CLASSES), configuration.get(DataSettings.GLYPH_IMAGES), orDefault(size, 28),
                     configuration.get(DataSettings.SEED), configuration.get(DataSettings.GLYPH_JITTER), configuration.get(DataSettings.GLYPH_ROTATION),
                     configuration.get(DataSettings.GLYPH_SHIFT)).generate();
-            case "omniglot" -> FolderDatasets.omniglot(paths(configuration, dataset), orDefault(size, 28));
+            case "omniglot" -> FolderDatasets.omniglot(paths(configuration, dataset), orDefault(size, 28), progress);
             case "mini-imagenet" -> MiniImageNet.load(path(configuration, dataset), orDefault(size, 84));
-            case "image-folder" -> FolderDatasets.imageFolder(path(configuration, dataset), orDefault(size, 84), channels(configuration));
+            case "image-folder" -> FolderDatasets.imageFolder(path(configuration, dataset), orDefault(size, 84), channels(configuration), progress);
             case "idx" -> BinaryDatasets.idx(path(configuration, dataset), orDefault(size, 28));
             case "cifar10" -> BinaryDatasets.cifar10(path(configuration, dataset), orDefault(size, 32));
             default -> throw new ConfigurationException("Unknown data set [" + dataset + "] for key [" + DataSettings.DATASET.key() + "]; known: " + DataSettings.DATASETS);
@@ -49,11 +56,12 @@ public final class Datasets
      */
     public static ClassSplit split(ResolvedConfiguration configuration, ImageDataset dataset)
     {
+        Optional<String> train = configuration.find(DataSettings.META_TRAIN);
         Optional<String> validation = configuration.find(DataSettings.META_VALIDATION);
         Optional<String> test = configuration.find(DataSettings.META_TEST);
         ClassSplit split;
-        if (validation.isPresent() || test.isPresent()) {
-            split = ClassSplit.byNames(dataset, names(validation), names(test));
+        if (validation.isPresent() || test.isPresent() || train.isPresent()) {
+            split = ClassSplit.byNames(dataset, names(train), names(validation), names(test));
         }
         else if (dataset.name().equals("mini-imagenet")) {
             split = ClassSplit.byNames(dataset, List.of("val"), List.of("test"));

@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import org.atnas.core.Progress;
 import org.atnas.api.ImageShape;
 
 /**
@@ -28,6 +30,12 @@ public final class FolderDatasets
      * file name). Images are resized to {@code size × size} by area averaging, with ink = 1.0.
      */
     public static ImageDataset omniglot(List<Path> sources, int size)
+    {
+        return omniglot(sources, size, Progress.NONE);
+    }
+
+    /** As {@link #omniglot(List, int)}, reporting each decoded image to {@code progress}. */
+    public static ImageDataset omniglot(List<Path> sources, int size, Progress progress)
     {
         Map<String, Map<String, ImageFiles.ImageFile>> byClass = new TreeMap<>();
         Map<String, String> groups = new LinkedHashMap<>();
@@ -47,7 +55,7 @@ public final class FolderDatasets
             throw new DataException("No Omniglot image (.png) found in " + sources);
         }
         ImageShape shape = new ImageShape(1, size, size);
-        List<ImageClass> classes = decodeClasses(byClass, groups, shape, true);
+        List<ImageClass> classes = decodeClasses(byClass, groups, shape, true, progress);
         return new ImageDataset("omniglot", shape, Normalization.unit(1), classes);
     }
 
@@ -59,6 +67,12 @@ public final class FolderDatasets
      * @throws DataException if a class folder holds no image or the root holds no class folder
      */
     public static ImageDataset imageFolder(Path root, int size, int channels)
+    {
+        return imageFolder(root, size, channels, Progress.NONE);
+    }
+
+    /** As {@link #imageFolder(Path, int, int)}, reporting each decoded image to {@code progress}. */
+    public static ImageDataset imageFolder(Path root, int size, int channels, Progress progress)
     {
         Map<String, Map<String, ImageFiles.ImageFile>> byClass = new TreeMap<>();
         Map<String, String> groups = new LinkedHashMap<>();
@@ -86,17 +100,23 @@ public final class FolderDatasets
             throw new DataException("Data folder [" + root + "] holds no class folder with images");
         }
         ImageShape shape = new ImageShape(channels, size, size);
-        List<ImageClass> classes = decodeClasses(byClass, groups, shape, false);
+        List<ImageClass> classes = decodeClasses(byClass, groups, shape, false, progress);
         return new ImageDataset("image-folder", shape, ChannelStatistics.normalizationOf(classes, shape), classes);
     }
 
     /** Decodes every class's files (in parallel, keeping order) into byte images. */
-    private static List<ImageClass> decodeClasses(Map<String, Map<String, ImageFiles.ImageFile>> byClass, Map<String, String> groups, ImageShape shape, boolean ink)
+    private static List<ImageClass> decodeClasses(Map<String, Map<String, ImageFiles.ImageFile>> byClass, Map<String, String> groups, ImageShape shape, boolean ink,
+            Progress progress)
     {
         List<ImageFiles.ImageFile> files = new ArrayList<>();
         byClass.values().forEach(images -> files.addAll(images.values()));
+        AtomicLong done = new AtomicLong();
         List<byte[]> decoded = files.parallelStream()
-                .map(file -> Images.toBytes(Images.decode(file.data(), file.source()), shape.channels(), shape.height(), shape.width(), ink))
+                .map(file -> {
+                    byte[] bytes = Images.toBytes(Images.decode(file.data(), file.source()), shape.channels(), shape.height(), shape.width(), ink);
+                    progress.update(done.incrementAndGet(), files.size());
+                    return bytes;
+                })
                 .toList();
         List<ImageClass> classes = new ArrayList<>();
         int next = 0;

@@ -2,12 +2,15 @@ package org.atnas.core.data;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.imageio.ImageIO;
 
@@ -25,6 +28,7 @@ public final class TaskPicture
     private static final int GAP = 6;
     private static final int HEADER = 46;
     private static final int MARGIN = 64;
+    private static final int LINE = 13;
 
     private TaskPicture() {}
 
@@ -36,8 +40,27 @@ public final class TaskPicture
         int shots = task.support().size() / task.ways();
         int queries = Math.min(maxQueriesPerClass, task.query().size() / task.ways());
         int cell = Math.max(shape.width() * SCALE, 72);
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
+        FontMetrics metrics = fontMetrics(font);
+        // each column's caption: its label, then the class and its group wrapped to the column's width, never cut
+        List<List<String>> captions = new ArrayList<>();
+        int captionLines = 0;
+        for (int label = 0; label < task.ways(); label++) {
+            ImageClass imageClass = labelled.classOfLabel().get(label);
+            String name = imageClass.name();
+            String leaf = name.substring(name.lastIndexOf('/') + 1);
+            List<String> caption = new ArrayList<>();
+            caption.add("label " + label);
+            caption.addAll(wrap(leaf, metrics, cell));
+            if (!imageClass.group().equals(leaf) && !name.equals(leaf)) {
+                caption.addAll(wrap(imageClass.group(), metrics, cell));
+            }
+            captions.add(caption);
+            captionLines = Math.max(captionLines, caption.size());
+        }
+        int header = Math.max(HEADER, captionLines * LINE + 8);
         int width = MARGIN + task.ways() * (cell + GAP);
-        int height = HEADER + (shots + queries) * (shape.height() * SCALE + GAP) + GAP * 3;
+        int height = header + (shots + queries) * (shape.height() * SCALE + GAP) + GAP * 3;
         BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = picture.createGraphics();
         try {
@@ -45,19 +68,15 @@ public final class TaskPicture
             graphics.setColor(Color.WHITE);
             graphics.fillRect(0, 0, width, height);
             graphics.setColor(Color.BLACK);
-            graphics.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            graphics.setFont(font);
             for (int label = 0; label < task.ways(); label++) {
                 int x = MARGIN + label * (cell + GAP);
-                ImageClass imageClass = labelled.classOfLabel().get(label);
-                String name = imageClass.name();
-                String leaf = name.substring(name.lastIndexOf('/') + 1);
-                graphics.drawString("label " + label, x, 12);
-                graphics.drawString(shorten(leaf, 14), x, 25);
-                if (!imageClass.group().equals(leaf) && !name.equals(leaf)) {
-                    graphics.drawString(shorten(imageClass.group(), 14), x, 38);
+                List<String> caption = captions.get(label);
+                for (int line = 0; line < caption.size(); line++) {
+                    graphics.drawString(caption.get(line), x, 12 + line * LINE);
                 }
             }
-            int y = HEADER;
+            int y = header;
             graphics.drawString("support", 6, y + 14);
             y = drawRows(graphics, task.support(), task.ways(), shots, shots, cell, y);
             y += GAP * 2;
@@ -120,8 +139,53 @@ public final class TaskPicture
         return image;
     }
 
-    private static String shorten(String text, int length)
+    private static FontMetrics fontMetrics(Font font)
     {
-        return text.length() <= length ? text : "…" + text.substring(text.length() - length + 1);
+        Graphics2D scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            scratch.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            return scratch.getFontMetrics(font);
+        }
+        finally {
+            scratch.dispose();
+        }
+    }
+
+    /**
+     * {@code text} in lines no wider than {@code width}: broken after a space, {@code _}, {@code -},
+     * {@code /} or {@code )} where it can, inside a word where it must. The lines together are the
+     * text, so a long class name (an Omniglot alphabet, a WordNet id with its words) stays readable.
+     */
+    static List<String> wrap(String text, FontMetrics metrics, int width)
+    {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        int breakAfter = -1;
+        for (int i = 0; i < text.length(); i++) {
+            line.append(text.charAt(i));
+            if (metrics.stringWidth(line.toString()) > width && line.length() > 1) {
+                int cut = breakAfter >= 0 ? breakAfter + 1 : line.length() - 1;
+                lines.add(line.substring(0, cut));
+                line.delete(0, cut);
+                breakAfter = -1;
+                for (int j = 0; j < line.length(); j++) {
+                    if (isBreak(line.charAt(j)) && j < line.length() - 1) {
+                        breakAfter = j;
+                    }
+                }
+            }
+            else if (isBreak(text.charAt(i))) {
+                breakAfter = line.length() - 1;
+            }
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    private static boolean isBreak(char character)
+    {
+        return character == ' ' || character == '_' || character == '-' || character == '/' || character == ')';
     }
 }

@@ -20,6 +20,7 @@ import org.atnas.api.ImageShape;
 import org.atnas.api.SearchSpace;
 import org.atnas.api.network.Cell;
 import org.atnas.api.network.NetworkDescription;
+import org.atnas.core.Progress;
 import org.atnas.core.run.AtomicFiles;
 
 import static java.util.Objects.requireNonNull;
@@ -89,6 +90,12 @@ public final class ArchitectureExport
     /** Writes {@code entries} (best first) into {@code folder}, created if missing; returns what was written for each. */
     public List<Exported> write(Path folder, List<Entry> entries)
     {
+        return write(folder, entries, Progress.NONE);
+    }
+
+    /** As {@link #write(Path, List)}, reporting each written architecture to {@code progress}. */
+    public List<Exported> write(Path folder, List<Entry> entries, Progress progress)
+    {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("Nothing to export: no architectures");
         }
@@ -115,6 +122,7 @@ public final class ArchitectureExport
             manifest.add(new Described(rank, entry.code().format(), genotype, entry.fitness().orElse(null), List.of(input.channels(), input.height(), input.width()), classes,
                     network.parameterCount(), network.multiplyAdds(), cells));
             exported.add(new Exported(entry.code(), target, network.parameterCount(), network.multiplyAdds(), pictures));
+            progress.update(rank, entries.size());
         }
         try {
             AtomicFiles.write(folder.resolve("architectures.json"), JSON.writeValueAsBytes(manifest));

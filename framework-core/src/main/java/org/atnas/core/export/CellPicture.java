@@ -7,6 +7,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
+import java.awt.geom.Path2D;
 import java.awt.geom.QuadCurve2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
@@ -29,8 +30,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A drawing of one cell, as in the paper's Fig. 7–8: the cell's inputs on the left, its
- * intermediate nodes in columns by depth, the output on the right; every edge labelled with its op;
- * the nodes concatenated into the output joined to it by grey edges. Laid out once, rendered as SVG
+ * intermediate nodes in columns by depth, the output on the right; every edge labelled with its op
+ * and ending in an arrowhead, bent round any node it would otherwise cross; the nodes concatenated
+ * into the output joined to it by grey edges. Laid out once, rendered as SVG
  * (text) or PNG (Java 2D, headless), so both pictures agree.
  *
  * <p>Longer than the engine's other classes on purpose: the layout (columns, rows, where each
@@ -47,6 +49,13 @@ public final class CellPicture
     private static final int FONT_SIZE = 12;
     private static final double CHARACTER_WIDTH = 0.62 * FONT_SIZE;
     private static final double[] LABEL_PLACES = {0.5, 0.35, 0.65, 0.25, 0.75, 0.18, 0.82};
+    /** Bends tried for an edge, as a share of its length, until its curve passes no other node. */
+    private static final double[] BENDS = {0, 0.25, 0.45, 0.7, 1.0, 1.4};
+    /** How far an edge keeps from the centre of a node it does not touch: the radius and a gap. */
+    static final double CLEARANCE = NODE_RADIUS + 10;
+    private static final int SAMPLES = 50;
+    private static final double ARROW_LENGTH = 11;
+    private static final double ARROW_WIDTH = 5;
 
     /** A node: centre, label, and whether it is an input or the output (drawn in another colour). */
     record NodeMark(double x, double y, String label, boolean boundary) {}
@@ -62,6 +71,63 @@ public final class CellPicture
         double labelY()
         {
             return (1 - labelT) * (1 - labelT) * from.y + 2 * labelT * (1 - labelT) * controlY + labelT * labelT * to.y;
+        }
+
+        double x(double t)
+        {
+            return (1 - t) * (1 - t) * from.x + 2 * t * (1 - t) * controlX + t * t * to.x;
+        }
+
+        double y(double t)
+        {
+            return (1 - t) * (1 - t) * from.y + 2 * t * (1 - t) * controlY + t * t * to.y;
+        }
+
+        /**
+         * The arrowhead where the edge enters its target node's circle: tip, then the two corners
+         * of its base, as x, y pairs.
+         */
+        double[] arrowhead()
+        {
+            // the curve's distance to the target's centre falls towards t = 1: bisect for where it crosses the circle
+            double low = 0;
+            double high = 1;
+            for (int i = 0; i < 40; i++) {
+                double middle = (low + high) / 2;
+                if (Math.hypot(x(middle) - to.x, y(middle) - to.y) > NODE_RADIUS) {
+                    low = middle;
+                }
+                else {
+                    high = middle;
+                }
+            }
+            double tipX = x(low);
+            double tipY = y(low);
+            // the tangent at the tip: the derivative of the quadratic curve
+            double dx = 2 * (1 - low) * (controlX - from.x) + 2 * low * (to.x - controlX);
+            double dy = 2 * (1 - low) * (controlY - from.y) + 2 * low * (to.y - controlY);
+            double length = Math.max(1e-9, Math.hypot(dx, dy));
+            dx /= length;
+            dy /= length;
+            double baseX = tipX - ARROW_LENGTH * dx;
+            double baseY = tipY - ARROW_LENGTH * dy;
+            return new double[] {tipX, tipY, baseX - ARROW_WIDTH * dy, baseY + ARROW_WIDTH * dx, baseX + ARROW_WIDTH * dy, baseY - ARROW_WIDTH * dx};
+        }
+
+        /** The least distance between this edge and the centre of a node other than its ends. */
+        double clearance(List<NodeMark> nodes)
+        {
+            double least = Double.MAX_VALUE;
+            for (NodeMark node : nodes) {
+                if (node.equals(from) || node.equals(to)) {
+                    continue;
+                }
+                for (int step = 0; step <= SAMPLES; step++) {
+                    double t = (double) step / SAMPLES;
+                    least = Math.min(least, Math.hypot(x(t) - node.x, y(t) - node.y));
+                }
+            }
+            return least;
         }
 
         EdgeMark withLabelAt(double t)
@@ -190,28 +256,36 @@ public final class CellPicture
     }
 
     /**
-     * A straight edge, unless it would pass over another node: then it bends, alternately up and
-     * down, so that it goes round.
+     * A straight edge, unless it would pass over another node: then the least bend, alternately up
+     * and down, whose curve keeps {@link #CLEARANCE} from every other node (or, if none does, the
+     * one that comes least close).
      */
     private static EdgeMark curve(NodeMark[] nodes, NodeMark from, NodeMark to, int bent, String label, Color color, boolean concatenation)
     {
         double dx = to.x() - from.x();
         double dy = to.y() - from.y();
         double length = Math.max(1, Math.hypot(dx, dy));
-        boolean blocked = false;
-        for (NodeMark other : nodes) {
-            if (other == from || other == to) {
-                continue;
-            }
-            double t = ((other.x() - from.x()) * dx + (other.y() - from.y()) * dy) / (length * length);
-            if (t > 0 && t < 1 && Math.hypot(from.x() + t * dx - other.x(), from.y() + t * dy - other.y()) < NODE_RADIUS + 12) {
-                blocked = true;
+        List<NodeMark> all = List.of(nodes);
+        EdgeMark best = null;
+        double bestClearance = -1;
+        for (double share : BENDS) {
+            for (int side : bent % 2 == 0 ? new int[] {1, -1} : new int[] {-1, 1}) {
+                double bend = share * length * side;
+                EdgeMark candidate = new EdgeMark(from, to, (from.x() + to.x()) / 2 - dy / length * bend, (from.y() + to.y()) / 2 + dx / length * bend, label, color, concatenation, 0.5);
+                double clearance = candidate.clearance(all);
+                if (clearance >= CLEARANCE) {
+                    return candidate;
+                }
+                if (clearance > bestClearance) {
+                    best = candidate;
+                    bestClearance = clearance;
+                }
+                if (share == 0) {
+                    break;
+                }
             }
         }
-        double bend = blocked ? 0.3 * length * (bent % 2 == 0 ? 1 : -1) : 0;
-        double controlX = (from.x() + to.x()) / 2 - dy / length * bend;
-        double controlY = (from.y() + to.y()) / 2 + dx / length * bend;
-        return new EdgeMark(from, to, controlX, controlY, label, color, concatenation, 0.5);
+        return best;
     }
 
     /** The op's name as DARTS and NAS-Bench-201 write it, from its kind, kernel and dilation. */
@@ -254,6 +328,16 @@ public final class CellPicture
         return edges.stream().filter(edge -> !edge.concatenation()).map(EdgeMark::label).toList();
     }
 
+    List<NodeMark> nodes()
+    {
+        return List.copyOf(nodes);
+    }
+
+    List<EdgeMark> edges()
+    {
+        return List.copyOf(edges);
+    }
+
     /** A standalone SVG document. */
     public String toSvg()
     {
@@ -271,6 +355,11 @@ public final class CellPicture
             svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\" stroke=\"#424242\" stroke-width=\"1.5\"/>%n",
                     node.x(), node.y(), NODE_RADIUS, node.boundary() ? "#CFD8DC" : "#FFF59D"));
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" dominant-baseline=\"central\">%s</text>%n", node.x(), node.y(), escape(node.label())));
+        }
+        for (EdgeMark edge : edges) {
+            double[] arrow = edge.arrowhead();
+            svg.append(String.format(Locale.ROOT, "<polygon class=\"arrowhead\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\"/>%n",
+                    arrow[0], arrow[1], arrow[2], arrow[3], arrow[4], arrow[5], hex(edge.color())));
         }
         for (EdgeMark edge : edges) {
             if (edge.label().isEmpty()) {
@@ -317,6 +406,16 @@ public final class CellPicture
                 graphics.setColor(new Color(0x424242));
                 graphics.draw(circle);
                 centred(graphics, metrics, node.label(), node.x(), node.y());
+            }
+            for (EdgeMark edge : edges) {
+                double[] arrow = edge.arrowhead();
+                Path2D head = new Path2D.Double();
+                head.moveTo(arrow[0], arrow[1]);
+                head.lineTo(arrow[2], arrow[3]);
+                head.lineTo(arrow[4], arrow[5]);
+                head.closePath();
+                graphics.setColor(edge.color());
+                graphics.fill(head);
             }
             graphics.setStroke(new BasicStroke(0.8f));
             for (EdgeMark edge : edges) {

@@ -1,6 +1,7 @@
 package org.atnas.core.plugin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -9,10 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -49,11 +52,56 @@ public final class PluginLoader
     }
 
     /**
+     * What a plugins folder holds: the plugins that load, and each folder that does not with its
+     * error.
+     *
+     * @param plugins the healthy plugins, in folder name order
+     * @param broken the folders that cannot be loaded, in name order
+     */
+    public record Scan(List<InstalledPlugin> plugins, List<BrokenFolder> broken)
+    {
+        public Scan
+        {
+            plugins = List.copyOf(plugins);
+            broken = List.copyOf(broken);
+        }
+    }
+
+    /**
+     * A plugin folder that cannot be loaded.
+     *
+     * @param location {@code plugins/<name>}
+     * @param error why, naming the folder
+     */
+    public record BrokenFolder(String location, String error) {}
+
+    /**
      * Loads every sub-folder of {@code pluginsDirectory} as one plugin, in name order.
      *
-     * @throws PluginLoadException naming the folder when one cannot be loaded
+     * @throws PluginLoadException naming every folder that cannot be loaded, with its error
      */
     public List<InstalledPlugin> loadFolders(Path pluginsDirectory)
+    {
+        Scan scan = scanFolders(pluginsDirectory);
+        if (scan.broken().size() == 1) {
+            throw new PluginLoadException(scan.broken().get(0).error());
+        }
+        if (!scan.broken().isEmpty()) {
+            StringBuilder message = new StringBuilder(scan.broken().size() + " plugin folders cannot be loaded:");
+            scan.broken().forEach(folder -> message.append("\n  ").append(folder.error()));
+            throw new PluginLoadException(message.toString());
+        }
+        return scan.plugins();
+    }
+
+    /**
+     * Loads every sub-folder of {@code pluginsDirectory} that can be loaded, and says what is wrong
+     * with each of the others: one broken folder must not hide the healthy ones nor the other
+     * broken ones.
+     *
+     * @throws PluginLoadException if {@code pluginsDirectory} is not a directory
+     */
+    public Scan scanFolders(Path pluginsDirectory)
     {
         if (!Files.isDirectory(pluginsDirectory)) {
             throw new PluginLoadException("Plugin directory [" + pluginsDirectory + "] does not exist or is not a directory");
@@ -66,17 +114,23 @@ public final class PluginLoader
             throw new UncheckedIOException("Cannot list plugin directory [" + pluginsDirectory + "]", e);
         }
         List<InstalledPlugin> plugins = new ArrayList<>();
+        List<BrokenFolder> broken = new ArrayList<>();
         for (Path folder : folders) {
             String location = pluginsDirectory.getFileName() + "/" + folder.getFileName();
-            String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host);
-            InstalledPlugin plugin = LOADED.get(key);
-            if (plugin == null) {
-                plugin = loadFolder(folder, location);
-                LOADED.put(key, plugin);
+            try {
+                String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host);
+                InstalledPlugin plugin = LOADED.get(key);
+                if (plugin == null) {
+                    plugin = loadFolder(folder, location);
+                    LOADED.put(key, plugin);
+                }
+                plugins.add(plugin);
             }
-            plugins.add(plugin);
+            catch (PluginLoadException e) {
+                broken.add(new BrokenFolder(location, e.getMessage()));
+            }
         }
-        return plugins;
+        return new Scan(plugins, broken);
     }
 
     /** The plugins visible to the host's own class loader (development and tests; the distribution uses folders only). */
@@ -125,7 +179,7 @@ public final class PluginLoader
                 urls[i] = jars.get(i).toUri().toURL();
                 if (jar.getEntry(SERVICE_FILE) != null) {
                     hasServiceFile = true;
-                    version = versionOf(jar.getManifest());
+                    version = versionOf(jar);
                 }
             }
             catch (MalformedURLException e) {
@@ -214,16 +268,37 @@ public final class PluginLoader
         return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
     }
 
-    private static String versionOf(Manifest manifest)
+    /**
+     * The plugin's version, from the jar that holds its service file: the manifest's
+     * {@code Bundle-Version} (bnd, OSGi), else its {@code Implementation-Version}, else the
+     * {@code pom.properties} Maven puts in every jar it builds, so that a plugin built with Maven's
+     * defaults shows its version too.
+     */
+    private static String versionOf(JarFile jar)
+            throws IOException
     {
-        if (manifest == null) {
-            return "unknown";
+        Manifest manifest = jar.getManifest();
+        if (manifest != null) {
+            for (String attribute : List.of("Bundle-Version", "Implementation-Version")) {
+                String version = manifest.getMainAttributes().getValue(attribute);
+                if (version != null && !version.isBlank()) {
+                    return version.strip();
+                }
+            }
         }
-        String version = manifest.getMainAttributes().getValue("Bundle-Version");
-        if (version == null) {
-            version = manifest.getMainAttributes().getValue("Implementation-Version");
+        List<JarEntry> poms = jar.stream().filter(entry -> entry.getName().matches("META-INF/maven/[^/]+/[^/]+/pom\\.properties")).toList();
+        // a shaded jar holds the pom.properties of everything inside it: only a single one says whose jar this is
+        if (poms.size() == 1) {
+            Properties properties = new Properties();
+            try (InputStream in = jar.getInputStream(poms.get(0))) {
+                properties.load(in);
+            }
+            String version = properties.getProperty("version");
+            if (version != null && !version.isBlank()) {
+                return version.strip();
+            }
         }
-        return version == null ? "unknown" : version;
+        return "unknown";
     }
 
     private static String versionOf(Package javaPackage)

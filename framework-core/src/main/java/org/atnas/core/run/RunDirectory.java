@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.atnas.core.config.ConfigurationDocumentation;
+import org.atnas.core.config.ConfigurationException;
 import org.atnas.core.config.CoreSettings;
 import org.atnas.core.config.ResolvedConfiguration;
 
@@ -50,6 +53,11 @@ public final class RunDirectory
         Optional<String> name = configuration.find(CoreSettings.RUN_NAME);
         RunDirectory directory;
         if (name.isPresent()) {
+            // a name with separators or .. would put the run, and what it overwrites, outside runs.directory
+            if (!isFolderName(name.get())) {
+                throw new ConfigurationException("Configuration key [run.name] must be one folder name inside runs.directory [" + runs + "], got [" + name.get()
+                        + "]; expected a name without /, \\ or :, other than . and ..");
+            }
             directory = createNew(runs.resolve(name.get()))
                     .orElseThrow(() -> new IllegalArgumentException("Run directory [" + runs.resolve(name.get()) + "] already exists; choose another run.name"));
         }
@@ -78,6 +86,12 @@ public final class RunDirectory
         return new RunDirectory(folder);
     }
 
+    static boolean isFolderName(String name)
+    {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..")
+                && name.chars().noneMatch(c -> c == '/' || c == '\\' || c == ':' || Character.isISOControl(c));
+    }
+
     private static Optional<RunDirectory> createNew(Path folder)
     {
         try {
@@ -96,6 +110,32 @@ public final class RunDirectory
     public Path path()
     {
         return path;
+    }
+
+    /**
+     * Takes this run's lock for the calling process, held until closed (or the process ends).
+     *
+     * @throws IllegalArgumentException if another process (or command) holds it, naming the run and the process id
+     */
+    public RunLock lock()
+    {
+        return RunLock.acquire(path);
+    }
+
+    /**
+     * Removes this directory after the command that created it failed, so that a failed command
+     * leaves no empty or half-written run behind; a failure to remove is added to {@code failure}.
+     */
+    public void removeAfterFailure(Throwable failure)
+    {
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+        catch (IOException | UncheckedIOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** Opens {@code metrics.jsonl} for appending. */

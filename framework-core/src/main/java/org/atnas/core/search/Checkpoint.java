@@ -41,13 +41,14 @@ import static java.util.Objects.requireNonNull;
  *
  * @param step meta-steps done
  * @param generation evolutions done
+ * @param finished whether this is the final checkpoint of a completed search, after its final evaluation
  * @param population the population, with the fitness of its last evaluation where it has one
  * @param configuration the run's effective configuration
  * @param components the component of each service, by key
  * @param state W and Adam's state
  * @param predictorPairs the (code, fitness) pairs the predictor trains on, in the order they were evaluated
  */
-public record Checkpoint(int step, int generation, Population population, Map<String, String> configuration, Map<String, String> components, SupernetState state,
+public record Checkpoint(int step, int generation, boolean finished, Population population, Map<String, String> configuration, Map<String, String> components, SupernetState state,
         List<Individual> predictorPairs)
 {
     public static final int FORMAT = 1;
@@ -94,8 +95,14 @@ public record Checkpoint(int step, int generation, Population population, Map<St
             state.secondMoments().forEach((parameter, values) -> adam.put("v." + parameter, new Safetensors.Tensor(shapes.get(parameter), values)));
             Safetensors.write(partial.resolve(ADAM), adam, Map.of("atnas.step", Integer.toString(step)));
             Files.writeString(partial.resolve(MANIFEST), JSON.writeValueAsString(manifest()));
+            // hours of a paper-scale run are in these files: on disk before the rename makes them the checkpoint
+            for (String file : List.of(SUPERNET, ADAM, MANIFEST)) {
+                AtomicFiles.sync(partial.resolve(file));
+            }
+            AtomicFiles.syncDirectory(partial);
             deleteRecursively(target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(checkpoints);
             AtomicFiles.writeString(checkpoints.resolve(LATEST), name + "\n");
             prune(checkpoints, keep);
             return target;
@@ -106,7 +113,7 @@ public record Checkpoint(int step, int generation, Population population, Map<St
     }
 
     /** {@code manifest.json}: what a checkpoint is, beside its two safetensors files. */
-    record Manifest(int format, int step, int generation, List<Member> population, Map<String, String> components, Map<String, String> configuration, String supernet,
+    record Manifest(int format, int step, int generation, boolean finished, List<Member> population, Map<String, String> components, Map<String, String> configuration, String supernet,
             String adam, Map<String, Long> adamSteps, List<Pair> predictorPairs) {}
 
     /** A member of the population: its fitness and the fitness's kind once evaluated. */
@@ -123,7 +130,7 @@ public record Checkpoint(int step, int generation, Population population, Map<St
             members.add(individual.isEvaluated() ? new Member(individual.code().format(), individual.requireFitness(), kindName(individual)) : new Member(individual.code().format(), null, null));
         }
         List<Pair> pairs = predictorPairs.stream().map(pair -> new Pair(pair.code().format(), pair.requireFitness())).toList();
-        return new Manifest(FORMAT, step, generation, members, new TreeMap<>(components), new TreeMap<>(configuration), SUPERNET, ADAM, new TreeMap<>(state.steps()), pairs);
+        return new Manifest(FORMAT, step, generation, finished, members, new TreeMap<>(components), new TreeMap<>(configuration), SUPERNET, ADAM, new TreeMap<>(state.steps()), pairs);
     }
 
     /**
@@ -211,7 +218,8 @@ public record Checkpoint(int step, int generation, Population population, Map<St
             for (JsonNode entry : manifest.path("predictorPairs")) {
                 pairs.add(Individual.evaluated(ArchitectureCode.parse(entry.path("code").asText()), entry.path("fitness").asDouble()));
             }
-            return new Checkpoint(manifest.path("step").asInt(), manifest.path("generation").asInt(), new Population(individuals), configuration, components,
+            // checkpoints written before the flag existed read as unfinished: resuming one repeats its final evaluation, as it did then
+            return new Checkpoint(manifest.path("step").asInt(), manifest.path("generation").asInt(), manifest.path("finished").asBoolean(false), new Population(individuals), configuration, components,
                     new SupernetState(parameters, first, second, steps), pairs);
         }
         catch (IOException e) {

@@ -44,7 +44,9 @@ public final class MetaSearch
     private final CpuBudget budget;
     private final SearchRecorder recorder;
     private final Optional<PredictorScreen> screen;
-    private volatile boolean stopRequested;
+    private final boolean resumedFinished;
+    private final StopSignal stop;
+    private Optional<String> abandoned = Optional.empty();
     private boolean budgetEnded;
     private int step;
     private int generation;
@@ -54,8 +56,9 @@ public final class MetaSearch
 
     @Inject
     MetaSearch(SearchPlan plan, Supernet supernet, StepPlanner planner, MetaStep metaStep, FitnessEvaluation fitness, EvolutionStep evolution, CpuBudget budget,
-            SearchRecorder recorder, Optional<PredictorScreen> screen, Optional<Checkpoint> resume)
+            SearchRecorder recorder, Optional<PredictorScreen> screen, Optional<Checkpoint> resume, StopSignal stop)
     {
+        this.stop = requireNonNull(stop, "stop is null");
         this.plan = requireNonNull(plan, "plan is null");
         this.supernet = requireNonNull(supernet, "supernet is null");
         this.planner = requireNonNull(planner, "planner is null");
@@ -67,20 +70,28 @@ public final class MetaSearch
         this.screen = requireNonNull(screen, "screen is null");
         if (resume.isPresent()) {
             Checkpoint checkpoint = resume.get();
+            this.resumedFinished = checkpoint.finished();
             this.population = checkpoint.population();
             this.step = checkpoint.step();
             this.generation = checkpoint.generation();
             summarize(population);
         }
         else {
+            this.resumedFinished = false;
             this.population = evolution.initial();
         }
     }
 
-    /** Asks a running search to stop after the current meta-step and write a checkpoint; safe from any thread. */
+    /**
+     * Asks a running search to stop; safe from any thread. Between meta-steps it writes a
+     * checkpoint and stops. Within one, the workers end after their running task and the work is
+     * abandoned: in a meta-step's pairs W is untouched, so the checkpoint of the step before is
+     * written; in an evaluation W has moved on, so the last complete checkpoint stays the one to
+     * resume from.
+     */
     public void requestStop()
     {
-        stopRequested = true;
+        stop.request();
     }
 
     /**
@@ -89,9 +100,14 @@ public final class MetaSearch
      * checkpoint.
      *
      * @throws SearchFailedException for a NaN or infinite loss, naming the step, architecture and task
+     * @throws IllegalStateException if resumed from the final checkpoint of a finished search
      */
     public Outcome run(SearchListener listener)
     {
+        if (resumedFinished) {
+            // running again would append a second final evaluation to metrics.jsonl and rewrite the answer
+            throw new IllegalStateException("The search finished at meta-step " + step + "; its final checkpoint cannot be resumed");
+        }
         SearchPlan.Schedule schedule = plan.schedule();
         listener.started(step, schedule.totalSteps());
         budget.start();
@@ -100,17 +116,33 @@ public final class MetaSearch
                 budgetEnded = true;
                 break;
             }
-            if (stopRequested) {
-                listener.checkpoint(checkpoint());
+            if (stop.isRequested()) {
+                listener.checkpoint(checkpoint(false));
                 return Outcome.STOPPED;
             }
             long start = System.nanoTime();
             boolean warmup = step < schedule.warmupSteps();
             int number = step + 1;
-            MetaStep.Result result = orFail("", () -> metaStep.run(number, planner.pairs(step, population)));
+            MetaStep.Result result;
+            try {
+                result = orFail("", () -> metaStep.run(number, planner.pairs(step, population)));
+            }
+            catch (StopSignal.WorkAbandonedException e) {
+                abandoned = Optional.of("meta-step " + number);
+                listener.checkpoint(checkpoint(false));
+                return Outcome.STOPPED;
+            }
             step++;
+            listener.trained(step, (System.nanoTime() - start) / 1e9);
             if (!warmup && (step - schedule.warmupSteps()) % plan.population().evolveEvery() == 0) {
-                FitnessEvaluation.Evaluation evaluation = evaluate(false);
+                FitnessEvaluation.Evaluation evaluation;
+                try {
+                    evaluation = evaluate(false);
+                }
+                catch (StopSignal.WorkAbandonedException e) {
+                    abandoned = Optional.of("the evaluation after meta-step " + step);
+                    return Outcome.STOPPED;
+                }
                 generation++;
                 recorder.generation(step, generation, evaluation);
                 population = evolution.next(evaluation.population(), generation);
@@ -119,14 +151,21 @@ public final class MetaSearch
             double progress = Math.min(1, Math.max((double) step / schedule.totalSteps(), budget.used()));
             listener.step(new SearchListener.Step(step, schedule.totalSteps(), warmup, result.queryLoss(), result.queryAccuracy(), bestFitness, meanFitness, progress));
             if (step % schedule.checkpointEvery() == 0 && step < schedule.totalSteps()) {
-                listener.checkpoint(checkpoint());
+                listener.checkpoint(checkpoint(false));
             }
         }
-        FitnessEvaluation.Evaluation last = evaluate(true);
+        FitnessEvaluation.Evaluation last;
+        try {
+            last = evaluate(true);
+        }
+        catch (StopSignal.WorkAbandonedException e) {
+            abandoned = Optional.of("the final evaluation");
+            return Outcome.STOPPED;
+        }
         population = last.population();
-        recorder.generation(step, generation, last);
+        recorder.finalEvaluation(step, generation, last);
         recorder.population(population);
-        listener.checkpoint(checkpoint());
+        listener.checkpoint(checkpoint(true));
         return Outcome.FINISHED;
     }
 
@@ -158,9 +197,9 @@ public final class MetaSearch
         }
     }
 
-    private Path checkpoint()
+    private Path checkpoint(boolean finished)
     {
-        return recorder.checkpoint(step, generation, population, supernet, screen.map(PredictorScreen::pairs).orElse(List.of()));
+        return recorder.checkpoint(step, generation, finished, population, supernet, screen.map(PredictorScreen::pairs).orElse(List.of()));
     }
 
     /** Meta-steps done. */
@@ -194,6 +233,12 @@ public final class MetaSearch
     public double engineOverhead()
     {
         return metaStep.engineOverhead();
+    }
+
+    /** What a stop abandoned midway ("meta-step 7", "the final evaluation"), if it came within a step. */
+    public Optional<String> abandoned()
+    {
+        return abandoned;
     }
 
     /** The last checkpoint written by this run, if any. */

@@ -13,6 +13,7 @@ import com.google.inject.Singleton;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.InnerLoop;
 import org.atnas.api.SearchSpace;
+import org.atnas.core.Progress;
 import org.atnas.core.bench.Statistics;
 import org.atnas.core.data.TaskSampler;
 import org.atnas.core.run.RunDirectory;
@@ -68,6 +69,12 @@ public final class MetaTest
      */
     public List<Result> evaluate(List<ArchitectureCode> codes, TaskSampler sampler, int tasks, InnerLoop innerLoop)
     {
+        return evaluate(codes, sampler, tasks, innerLoop, Progress.NONE);
+    }
+
+    /** As {@link #evaluate(List, TaskSampler, int, InnerLoop)}, reporting each adapted (architecture, task) pair to {@code progress}. */
+    public List<Result> evaluate(List<ArchitectureCode> codes, TaskSampler sampler, int tasks, InnerLoop innerLoop, Progress progress)
+    {
         if (tasks < 2) {
             throw new IllegalArgumentException("A meta-test needs at least 2 tasks for a confidence interval, got " + tasks);
         }
@@ -80,7 +87,7 @@ public final class MetaTest
         for (int i = 0; i < tasks; i++) {
             seeds[i] = random.nextLong();
         }
-        double[][] accuracies = adaptation.accuracies(codes, sampler, seeds, innerLoop);
+        double[][] accuracies = adaptation.accuracies(codes, sampler, seeds, innerLoop, progress);
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < codes.size(); i++) {
             double mean = Statistics.mean(accuracies[i]);

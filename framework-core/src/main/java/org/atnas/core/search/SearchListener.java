@@ -23,5 +23,14 @@ public interface SearchListener
 
     void step(Step step);
 
+    /**
+     * A meta-step's pairs are trained and W updated, before the evaluation that may follow it: the
+     * moment to tell how long an evaluation will take, before it starts.
+     *
+     * @param step the meta-step's number, from 1
+     * @param seconds its wall time
+     */
+    default void trained(int step, double seconds) {}
+
     void checkpoint(Path folder);
 }

@@ -65,6 +65,7 @@ public final class SearchModule
     {
         // explicitly here: a just-in-time binding would be made in the parent injector and shared by every engine under it
         bind(Resources.class).in(Singleton.class);
+        bind(StopSignal.class).in(Singleton.class);
         bind(SearchPlan.class).toInstance(plan);
         bind(SearchData.class).toInstance(data);
         bind(Provenance.class).toInstance(provenance);
@@ -102,9 +103,9 @@ public final class SearchModule
 
     @Provides
     @Singleton
-    WorkerPool workers(Supernet supernet, Resources resources)
+    WorkerPool workers(Supernet supernet, Resources resources, StopSignal stop)
     {
-        return resources.register(new WorkerPool(supernet, plan.metaStep().workers()));
+        return resources.register(new WorkerPool(supernet, plan.metaStep().workers(), stop));
     }
 
     /** The predictor in the loop, with the pairs of the checkpoint, when a predictor is configured. */
@@ -124,6 +125,6 @@ public final class SearchModule
     @Singleton
     SearchRecorder recorder(SearchSpace space, SubnetDescriptions descriptions, Resources resources)
     {
-        return resources.register(new SearchRecorder(runDirectory, space, descriptions, provenance));
+        return resources.register(new SearchRecorder(runDirectory, space, descriptions, provenance, resume.map(Checkpoint::step)));
     }
 }

@@ -16,8 +16,8 @@ import org.atnas.core.run.RunDirectory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Turns what a search does into its files: one {@code metrics.jsonl} line per meta-step and per
- * evaluated generation, checkpoints (the newest {@value #KEEP_CHECKPOINTS} kept), and the final
+ * Turns what a search does into its files: one {@code metrics.jsonl} line per meta-step, per
+ * evaluated generation and for the final evaluation, checkpoints (the newest {@value #KEEP_CHECKPOINTS} kept), and the final
  * {@code population.json}. The single writer of a run directory during a search.
  */
 final class SearchRecorder
@@ -42,11 +42,16 @@ final class SearchRecorder
     private final SearchSpace space;
     private final SubnetDescriptions descriptions;
     private final Provenance provenance;
+    private final Optional<Integer> resumedAt;
     private MetricsLog metrics;
     private Path lastCheckpoint;
 
-    SearchRecorder(Path directory, SearchSpace space, SubnetDescriptions descriptions, Provenance provenance)
+    /**
+     * @param resumedAt the step of the checkpoint a resumed run continues from
+     */
+    SearchRecorder(Path directory, SearchSpace space, SubnetDescriptions descriptions, Provenance provenance, Optional<Integer> resumedAt)
     {
+        this.resumedAt = requireNonNull(resumedAt, "resumedAt is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.space = requireNonNull(space, "space is null");
         this.descriptions = requireNonNull(descriptions, "descriptions is null");
@@ -60,16 +65,31 @@ final class SearchRecorder
 
     void generation(int step, int generation, FitnessEvaluation.Evaluation evaluation)
     {
+        append(evaluationLine("generation", step, generation, evaluation));
+    }
+
+    /**
+     * The final evaluation of a run, a record of its own ({@code "type":"final"}): after the last
+     * generation's line at the same meta-step, a second {@code generation} line would be read as
+     * two values of one generation (a vertical jump in a plot).
+     */
+    void finalEvaluation(int step, int generation, FitnessEvaluation.Evaluation evaluation)
+    {
+        append(evaluationLine("final", step, generation, evaluation));
+    }
+
+    private static GenerationLine evaluationLine(String type, int step, int generation, FitnessEvaluation.Evaluation evaluation)
+    {
         List<Individual> measured = evaluation.population().rankedMeasured();
         double mean = measured.stream().mapToDouble(Individual::requireFitness).average().orElseThrow();
-        append(new GenerationLine("generation", step, generation, measured.get(0).requireFitness(), mean, measured.get(0).code().format(), measured.size(),
-                evaluation.population().size() - measured.size(), evaluation.predictorSpearman().isPresent() ? evaluation.predictorSpearman().getAsDouble() : null));
+        return new GenerationLine(type, step, generation, measured.get(0).requireFitness(), mean, measured.get(0).code().format(), measured.size(),
+                evaluation.population().size() - measured.size(), evaluation.predictorSpearman().isPresent() ? evaluation.predictorSpearman().getAsDouble() : null);
     }
 
     /** Writes a checkpoint of the search's state and points {@code checkpoints/latest} at it. */
-    Path checkpoint(int step, int generation, Population population, Supernet supernet, List<Individual> predictorPairs)
+    Path checkpoint(int step, int generation, boolean finished, Population population, Supernet supernet, List<Individual> predictorPairs)
     {
-        lastCheckpoint = new Checkpoint(step, generation, population, provenance.configuration(), provenance.components(), supernet.state(), predictorPairs)
+        lastCheckpoint = new Checkpoint(step, generation, finished, population, provenance.configuration(), provenance.components(), supernet.state(), predictorPairs)
                 .write(directory, descriptions.supernet(), KEEP_CHECKPOINTS);
         return lastCheckpoint;
     }
@@ -94,6 +114,7 @@ final class SearchRecorder
     private void append(Object line)
     {
         if (metrics == null) {
+            resumedAt.ifPresent(step -> MetricsLog.dropAfterStep(directory.resolve(RunDirectory.METRICS_FILE), step));
             metrics = RunDirectory.open(directory).metrics();
         }
         metrics.append(line);

@@ -15,6 +15,7 @@ import org.atnas.api.InnerLoop;
 import org.atnas.api.SearchSpace;
 import org.atnas.api.SupernetState;
 import org.atnas.core.Atnas;
+import org.atnas.core.Progress;
 import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.config.ResolvedConfiguration;
@@ -59,9 +60,15 @@ public final class SearchRun
     /** Prepares a search from a started engine (which must have all four search services). */
     public static SearchRun prepare(Atnas atnas)
     {
+        return prepare(atnas, Progress.NONE);
+    }
+
+    /** As {@link #prepare(Atnas)}, reporting the data set's decoded images to {@code loading}. */
+    public static SearchRun prepare(Atnas atnas, Progress loading)
+    {
         ResolvedConfiguration configuration = atnas.configuration();
         SearchPlan plan = SearchPlan.read(configuration, atnas.instance(SearchSpace.class));
-        ImageDataset dataset = Datasets.load(configuration);
+        ImageDataset dataset = Datasets.load(configuration, loading);
         ClassSplit split = Datasets.split(configuration, dataset);
         SearchData data = new SearchData(Datasets.sampler(configuration, "meta-train", split.train(), dataset), Datasets.sampler(configuration, "meta-val", split.validation(), dataset));
         return new SearchRun(atnas, dataset, split, plan, data);
@@ -185,10 +192,16 @@ public final class SearchRun
      */
     public Evaluation evaluate(Path runDirectory, Checkpoint checkpoint, List<ArchitectureCode> codes, int tasks, InnerLoop innerLoop, Clock clock)
     {
+        return evaluate(runDirectory, checkpoint, codes, tasks, innerLoop, clock, Progress.NONE);
+    }
+
+    /** As {@link #evaluate(Path, Checkpoint, List, int, InnerLoop, Clock)}, reporting each adapted (architecture, task) pair to {@code progress}. */
+    public Evaluation evaluate(Path runDirectory, Checkpoint checkpoint, List<ArchitectureCode> codes, int tasks, InnerLoop innerLoop, Clock clock, Progress progress)
+    {
         requireNonNull(checkpoint, "checkpoint is null");
         List<MetaTest.Result> results;
         try (SearchEngine engine = engine(runDirectory, Optional.of(checkpoint))) {
-            results = engine.metaTest().evaluate(codes, metaTest(), tasks, innerLoop);
+            results = engine.metaTest().evaluate(codes, metaTest(), tasks, innerLoop, progress);
         }
         return new Evaluation(results, MetaTest.write(runDirectory, results, clock));
     }
@@ -196,11 +209,17 @@ public final class SearchRun
     /** Exports the checkpoint's {@code top} best measured architectures, with their cell pictures, into {@code folder}. */
     public List<ArchitectureExport.Exported> export(Checkpoint checkpoint, int top, Path folder)
     {
+        return export(checkpoint, top, folder, Progress.NONE);
+    }
+
+    /** As {@link #export(Checkpoint, int, Path)}, reporting each exported architecture to {@code progress}. */
+    public List<ArchitectureExport.Exported> export(Checkpoint checkpoint, int top, Path folder, Progress progress)
+    {
         List<ArchitectureExport.Entry> entries = new ArrayList<>();
         for (Individual individual : checkpoint.best(top)) {
             entries.add(new ArchitectureExport.Entry(individual.code(), individual.isMeasured() ? Optional.of(individual.requireFitness()) : Optional.empty()));
         }
-        return new ArchitectureExport(space(), data.input(), data.classes()).write(folder, entries);
+        return new ArchitectureExport(space(), data.input(), data.classes()).write(folder, entries, progress);
     }
 
     /**

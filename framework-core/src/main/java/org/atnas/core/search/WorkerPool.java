@@ -14,6 +14,8 @@ import java.util.function.Function;
 import org.atnas.api.BackendWorker;
 import org.atnas.api.Supernet;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * 𝒦 parallel workers (Sec. 3.4), each a thread of its own with its own backend worker: a backend
  * worker is used by one thread only, and batch-norm statistics stay per worker.
@@ -23,9 +25,11 @@ final class WorkerPool
 {
     private final List<ExecutorService> threads = new ArrayList<>();
     private final List<BackendWorker> workers = new ArrayList<>();
+    private final StopSignal stop;
 
-    WorkerPool(Supernet supernet, int count)
+    WorkerPool(Supernet supernet, int count, StopSignal stop)
     {
+        this.stop = requireNonNull(stop, "stop is null");
         for (int k = 0; k < count; k++) {
             int index = k;
             ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
@@ -46,8 +50,21 @@ final class WorkerPool
     /**
      * Runs each worker's jobs in its own thread, all workers at once, and returns the results
      * worker by worker, each in job order.
+     *
+     * @throws StopSignal.WorkAbandonedException if a stop is requested: each worker ends after its running job
      */
     <T> List<List<T>> run(List<List<Function<BackendWorker, T>>> jobs)
+    {
+        return run(jobs, () -> {}, true);
+    }
+
+    /** As {@link #run(List)}, calling {@code jobDone} (from the workers' threads) after each job. */
+    <T> List<List<T>> run(List<List<Function<BackendWorker, T>>> jobs, Runnable jobDone)
+    {
+        return run(jobs, jobDone, true);
+    }
+
+    private <T> List<List<T>> run(List<List<Function<BackendWorker, T>>> jobs, Runnable jobDone, boolean stoppable)
     {
         List<Future<List<T>>> futures = new ArrayList<>();
         for (int k = 0; k < jobs.size(); k++) {
@@ -56,7 +73,11 @@ final class WorkerPool
             futures.add(threads.get(k).submit(() -> {
                 List<T> results = new ArrayList<>();
                 for (Function<BackendWorker, T> job : own) {
+                    if (stoppable) {
+                        stop.check();
+                    }
                     results.add(job.apply(worker));
+                    jobDone.run();
                 }
                 return results;
             }));
@@ -101,10 +122,11 @@ final class WorkerPool
                 });
             }
         }
-        run(jobs);
+        // releases what the jobs made: runs to the end even when a stop is requested
+        run(jobs, () -> {}, false);
     }
 
-    /** Runs one action on every worker in its thread. */
+    /** Runs one action on every worker in its thread, even when a stop is requested (closing them). */
     void forEach(Consumer<BackendWorker> action)
     {
         List<List<Function<BackendWorker, Object>>> jobs = new ArrayList<>();
@@ -114,7 +136,7 @@ final class WorkerPool
                 return null;
             }));
         }
-        run(jobs);
+        run(jobs, () -> {}, false);
     }
 
     private static <T> T await(Future<T> future)

@@ -48,7 +48,11 @@ class ResolvedConfigurationTest
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("Unknown evolver [gx] for key [evolver] (from --set); known: [hill]");
         assertThatThrownBy(() -> ResolvedConfiguration.resolve(set("search-space=toy", "evolver=hill", "predictor=gpp"), registry, EnumSet.allOf(ServiceType.class)))
-                .hasMessage("Unknown weight backend [djl] for key [backend] (default); known: []");
+                // every error at once
+                .hasMessage("3 configuration errors:\n"
+                        + "  Unknown weight backend [djl] for key [backend] (default); known: []\n"
+                        + "  Unknown meta-optimizer [maml] for key [meta-optimizer] (default); known: []\n"
+                        + "  Unknown predictor [gpp] for key [predictor] (from --set); known: [none]");
         assertThatThrownBy(() -> ResolvedConfiguration.resolve(set("search-space=toy", "evolver=hill", "predictor=gpp"), registry, EnumSet.of(ServiceType.PREDICTOR)))
                 .hasMessage("Unknown predictor [gpp] for key [predictor] (from --set); known: [none]");
     }
@@ -63,10 +67,14 @@ class ResolvedConfigurationTest
     }
 
     @Test
-    void aKeyOfAComponentThatIsNotSelectedFails()
+    void aKeyOfAnInstalledComponentThatIsNotSelectedIsIgnoredWithOneWarning()
     {
-        assertThatThrownBy(() -> ResolvedConfiguration.resolve(set("search-space=darts", "evolver=hill", "toy.length=6"), registry, EnumSet.of(ServiceType.EVOLVER)))
-                .hasMessage("Configuration key [toy.length] (from --set) belongs to search space [toy], which is not selected (search-space = not installed or none)");
+        ResolvedConfiguration resolved = ResolvedConfiguration.resolve(set("search-space=darts", "evolver=hill", "toy.length=6"), registry, EnumSet.of(ServiceType.EVOLVER));
+        assertThat(resolved.warnings()).containsExactly("Configuration key [toy.length] (from --set) of search space [toy] ignored: search-space = darts");
+        assertThat(resolved.effective()).doesNotContainKey("toy.length");
+        // an unknown key stays an error
+        assertThatThrownBy(() -> ResolvedConfiguration.resolve(set("search-space=darts", "evolver=hill", "toy.width=6"), registry, EnumSet.of(ServiceType.EVOLVER)))
+                .hasMessage("Unknown configuration key [toy.width] (from --set): no selected component reads it");
     }
 
     @Test

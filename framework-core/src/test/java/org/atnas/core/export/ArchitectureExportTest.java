@@ -64,6 +64,26 @@ class ArchitectureExportTest
     }
 
     @Test
+    void noEdgePassesThroughANodeItDoesNotJoin()
+    {
+        DartsSearchSpace space = new DartsSearchSpace(2, 16, 3);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(18);
+        List<ArchitectureCode> codes = new java.util.ArrayList<>(List.of(DARTS_V2));
+        for (int i = 0; i < 200; i++) {
+            codes.add(space.sample(random));
+        }
+        for (ArchitectureCode code : codes) {
+            for (var cell : space.describe(code, INPUT, 5).cells()) {
+                CellPicture picture = new CellPicture(cell, "cell");
+                for (CellPicture.EdgeMark edge : picture.edges()) {
+                    // a c_{k-1} -> 2 edge bunched with the others used to run straight through node 0
+                    assertThat(edge.clearance(picture.nodes())).as(code + ": " + edge.from().label() + " -> " + edge.to().label()).isGreaterThanOrEqualTo(CellPicture.CLEARANCE);
+                }
+            }
+        }
+    }
+
+    @Test
     void svgAndPngShowTheSameDrawing()
             throws IOException
     {
@@ -74,6 +94,8 @@ class ArchitectureExportTest
         assertThat(count(svg, "<circle ")).isEqualTo(7);
         assertThat(count(svg, "<path ")).isEqualTo(12);
         assertThat(count(svg, "stroke-dasharray")).isEqualTo(4);
+        // every edge, op or concatenation, ends in an arrowhead
+        assertThat(count(svg, "<polygon class=\"arrowhead\"")).isEqualTo(12);
         assertThat(count(svg, ">sep_conv_3x3</text>")).isEqualTo(5);
         assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + picture.width() + "\" height=\"" + picture.height() + "\"")
                 .contains(">normal cell &lt;1&gt;</text>", ">c_{k-2}</text>", ">c_{k-1}</text>", ">c_{k}</text>");

@@ -55,6 +55,59 @@ class RunDirectoryTest
     }
 
     @Test
+    void aConfiguredNameIsOneFolderInsideTheRunsDirectory()
+    {
+        for (String name : List.of("../../escape", "/tmp/elsewhere", "a/b", "..", "c:d")) {
+            assertThatThrownBy(() -> RunDirectory.create(configuration("run.name=" + name), "search", CLOCK))
+                    .as(name)
+                    .isInstanceOf(org.atnas.core.config.ConfigurationException.class)
+                    .hasMessage("Configuration key [run.name] must be one folder name inside runs.directory [" + runs + "], got [" + name
+                            + "]; expected a name without /, \\ or :, other than . and ..");
+        }
+        assertThat(runs.getParent().resolve("escape")).doesNotExist();
+    }
+
+    @Test
+    void aRunIsLockedByOneProcessAtATime()
+    {
+        RunDirectory directory = RunDirectory.create(configuration("run.name=busy"), "search", CLOCK);
+        try (RunLock ignored = directory.lock()) {
+            assertThatThrownBy(() -> RunDirectory.open(directory.path()).lock())
+                    .hasMessage("Run [" + directory.path() + "] is in use by process " + ProcessHandle.current().pid() + "; wait for it to finish or stop it first");
+        }
+        // released: the next owner takes it
+        directory.lock().close();
+    }
+
+    @Test
+    void aFailedCommandRemovesTheDirectoryItCreated()
+    {
+        RunDirectory directory = RunDirectory.create(configuration("run.name=failed"), "data-inspect", CLOCK);
+        directory.writeJson("split.json", Map.of("meta-train", List.of()));
+        IllegalArgumentException failure = new IllegalArgumentException("the command failed");
+        directory.removeAfterFailure(failure);
+        assertThat(directory.path()).doesNotExist();
+        assertThat(failure.getSuppressed()).isEmpty();
+    }
+
+    @Test
+    void aResumedRunDropsTheMetricsWrittenAfterItsCheckpoint()
+            throws Exception
+    {
+        RunDirectory directory = RunDirectory.create(configuration(), "search", CLOCK);
+        try (MetricsLog metrics = directory.metrics()) {
+            for (int step = 1; step <= 4; step++) {
+                metrics.append(new java.util.LinkedHashMap<>(Map.of("type", "meta-step", "step", step)));
+            }
+        }
+        MetricsLog.dropAfterStep(directory.path().resolve("metrics.jsonl"), 2);
+        assertThat(Files.readAllLines(directory.path().resolve("metrics.jsonl"))).hasSize(2).allMatch(line -> !line.contains("\"step\":3") && !line.contains("\"step\":4"));
+        Files.writeString(directory.path().resolve("metrics.jsonl"), "{\"step\":1}\nnot json\n");
+        assertThatThrownBy(() -> MetricsLog.dropAfterStep(directory.path().resolve("metrics.jsonl"), 0))
+                .hasMessageStartingWith("Metrics log [" + directory.path().resolve("metrics.jsonl") + "] line 2 is not JSON: ");
+    }
+
+    @Test
     void metricsAreOneJsonObjectPerLine()
             throws Exception
     {

@@ -158,6 +158,141 @@ class MetaSearchTest
                 .hasMessage("Invalid value [-1] for key [search.cpu-budget]: expected a number from 0.0 to 1.0E9");
     }
 
+    @Test
+    void theFinalCheckpointIsMarkedFinishedAndCannotBeResumed()
+            throws Exception
+    {
+        try (SearchEngine engine = engine()) {
+            assertThat(run(engine.search())).isEqualTo(MetaSearch.Outcome.FINISHED);
+        }
+        Checkpoint last = Checkpoint.readLatest(directory);
+        assertThat(last.finished()).isTrue();
+        List<String> metrics = java.nio.file.Files.readAllLines(directory.resolve("metrics.jsonl"));
+        // one record per generation; the final evaluation is a record of its own at the last meta-step
+        assertThat(metrics.stream().filter(line -> line.startsWith("{\"type\":\"generation\"")).map(line -> line.replaceAll(".*\"generation\":(\\d+).*", "$1")))
+                .containsExactly("1", "2", "3");
+        assertThat(metrics.stream().filter(line -> line.startsWith("{\"type\":\"final\",\"step\":3,\"generation\":3,"))).hasSize(1);
+        TaskSampler sampler = MetaSearchTestSupport.sampler();
+        SearchPlan plan = SearchPlan.read(SettingValues.of(settings()), new DartsSearchSpace(2, 2, 1));
+        try (SearchEngine engine = SearchEngine.start(services(), new SearchModule(plan, new SearchData(sampler, sampler), directory, Provenance.none(), Optional.of(last)))) {
+            assertThatThrownBy(() -> run(engine.search()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("The search finished at meta-step 3; its final checkpoint cannot be resumed");
+        }
+        assertThat(java.nio.file.Files.readAllLines(directory.resolve("metrics.jsonl"))).isEqualTo(metrics);
+    }
+
+    /** Maml that asks the search to stop from inside its {@code stopAt}-th call of one kind: a stop arriving while a task runs. */
+    private static final class StoppingMaml
+            implements MetaOptimizer
+    {
+        private final Maml maml = new Maml(false);
+        private final java.util.concurrent.atomic.AtomicReference<MetaSearch> search = new java.util.concurrent.atomic.AtomicReference<>();
+        private final java.util.concurrent.atomic.AtomicInteger gradients = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger adaptations = new java.util.concurrent.atomic.AtomicInteger();
+        private final boolean inEvaluation;
+
+        StoppingMaml(boolean inEvaluation)
+        {
+            this.inEvaluation = inEvaluation;
+        }
+
+        @Override
+        public String name()
+        {
+            return maml.name();
+        }
+
+        @Override
+        public java.util.Set<org.atnas.api.BackendCapability> requiredCapabilities()
+        {
+            return maml.requiredCapabilities();
+        }
+
+        @Override
+        public org.atnas.api.MetaGradient metaGradient(org.atnas.api.BackendWorker worker, org.atnas.api.Subnet subnet, Task task, InnerLoop innerLoop)
+        {
+            if (gradients.incrementAndGet() == 5 && !inEvaluation) {
+                search.get().requestStop();
+            }
+            return maml.metaGradient(worker, subnet, task, innerLoop);
+        }
+
+        @Override
+        public org.atnas.api.Adaptation adapt(org.atnas.api.BackendWorker worker, org.atnas.api.Subnet subnet, Task task, InnerLoop innerLoop)
+        {
+            if (adaptations.incrementAndGet() == 1 && inEvaluation) {
+                search.get().requestStop();
+            }
+            return maml.adapt(worker, subnet, task, innerLoop);
+        }
+    }
+
+    @Test
+    void aStopWithinAMetaStepAbandonsItAfterTheRunningTaskAndCheckpointsTheStepBefore()
+            throws Exception
+    {
+        StoppingMaml stopping = new StoppingMaml(false);
+        Module services = Modules.override(services()).with(binder -> binder.bind(MetaOptimizer.class).toInstance(stopping));
+        List<ArchitectureCode> uninterrupted;
+        try (SearchEngine engine = engine("search.evolve-every=2", "search.workers=1")) {
+            run(engine.search());
+            uninterrupted = engine.search().population().codes();
+        }
+        java.nio.file.Path first = directory;
+        directory = java.nio.file.Files.createDirectories(directory.resolve("stopped"));
+        try (SearchEngine engine = engine(services, settings("search.evolve-every=2", "search.workers=1"))) {
+            MetaSearch search = engine.search();
+            stopping.search.set(search);
+            // 4 pairs a step: the stop comes in the first pair of meta-step 2 and the 3 others never run
+            assertThat(run(search)).isEqualTo(MetaSearch.Outcome.STOPPED);
+            assertThat(stopping.gradients.get()).isEqualTo(5);
+            assertThat(search.abandoned()).contains("meta-step 2");
+            assertThat(search.step()).isEqualTo(1);
+            assertThat(search.lastCheckpoint()).contains(directory.resolve("checkpoints/step-0000001"));
+        }
+        Checkpoint checkpoint = Checkpoint.readLatest(directory);
+        assertThat(checkpoint.step()).isEqualTo(1);
+        assertThat(checkpoint.finished()).isFalse();
+        TaskSampler sampler = MetaSearchTestSupport.sampler();
+        SearchPlan plan = SearchPlan.read(SettingValues.of(settings("search.evolve-every=2", "search.workers=1")), new DartsSearchSpace(2, 2, 1));
+        try (SearchEngine engine = SearchEngine.start(services(), new SearchModule(plan, new SearchData(sampler, sampler), directory, Provenance.none(), Optional.of(checkpoint)))) {
+            assertThat(run(engine.search())).isEqualTo(MetaSearch.Outcome.FINISHED);
+            // the abandoned step changed nothing: the resumed run ends where the uninterrupted one did
+            assertThat(engine.search().population().codes()).isEqualTo(uninterrupted);
+        }
+        assertThat(first).isDirectory();
+    }
+
+    @Test
+    void aStopWithinAnEvaluationAbandonsItAndKeepsTheLastCompleteCheckpoint()
+    {
+        StoppingMaml stopping = new StoppingMaml(true);
+        Module services = Modules.override(services()).with(binder -> binder.bind(MetaOptimizer.class).toInstance(stopping));
+        try (SearchEngine engine = engine(services, settings("search.workers=1", "search.validation-tasks=3"))) {
+            MetaSearch search = engine.search();
+            stopping.search.set(search);
+            assertThat(run(search)).isEqualTo(MetaSearch.Outcome.STOPPED);
+            // 4 architectures x 3 tasks to adapt; the stop came in the first and no other started
+            assertThat(stopping.adaptations.get()).isEqualTo(1);
+            assertThat(search.abandoned()).contains("the evaluation after meta-step 1");
+            assertThat(search.lastCheckpoint()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMetaTestReportsEveryAdaptedPair()
+    {
+        DartsSearchSpace space = new DartsSearchSpace(2, 2, 1);
+        List<long[]> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (SearchEngine engine = engine("search.workers=2")) {
+            engine.metaTest().evaluate(List.of(space.sample(new SplittableRandom(1)), space.sample(new SplittableRandom(2))), MetaSearchTestSupport.sampler(), 3, INNER,
+                    (done, total) -> reported.add(new long[] {done, total}));
+        }
+        assertThat(reported).hasSize(6).allMatch(pair -> pair[1] == 6);
+        assertThat(reported.stream().mapToLong(pair -> pair[0]).sorted().toArray()).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
     private static double centre(org.atnas.api.ImageBatch batch)
     {
         double sum = 0;

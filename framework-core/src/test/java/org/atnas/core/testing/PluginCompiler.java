@@ -75,7 +75,10 @@ public final class PluginCompiler
             Path folder = Files.createDirectories(pluginsDirectory.resolve(name));
             Manifest manifest = new Manifest();
             manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            // null: a jar as Maven's defaults build it, with no version in its manifest
+            if (version != null) {
+                manifest.getMainAttributes().putValue("Bundle-Version", version);
+            }
             try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(folder.resolve(name + ".jar")), manifest);
                     Stream<Path> files = Files.walk(classes)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
