@@ -23,9 +23,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas adapt}: a search's architecture adapted to the user's own classes, and its predictions. */
 @Command(name = "adapt", mixinStandardHelpOptions = true,
-        description = {"Adapts a search's architecture, from its meta-trained weights, to your own classes: --support is a folder of class folders",
-                "(any number of classes and images; folder names are the labels). Predicts --query (a folder of images, or of class folders for",
-                "the accuracy too) into predictions.csv in a new output folder; --save keeps the adapted network for atnas predict."})
+        description = {"Adapts a search's architecture, from its meta-trained weights, to your own classes and predicts new images.",
+                "--support is a folder of class folders (any number of classes and images; folder names are the labels). Predicts --query (a folder",
+                "of images, or of class folders for the accuracy too) into predictions.csv in a new output folder; --save keeps the adapted network",
+                "for atnas predict."})
 final class AdaptCommand
         implements Runnable
 {

@@ -17,8 +17,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas train}: the paper's final training of a search's architecture, then its test on meta-test tasks. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"The final training (Sec. 4.2): meta-trains a search's best measured architecture (or --code) alone, B_arch = 1,",
-                "from the search's weights (or fresh ones), then evaluates it on meta-test tasks. A new run directory; Ctrl-C writes a checkpoint."})
+        description = {"The final training (Sec. 4.2): meta-trains a search's best architecture alone, then tests it on meta-test tasks.",
+                "B_arch = 1 from the search's weights (or fresh ones, --from-scratch), or --code; a new run directory; Ctrl-C writes a checkpoint."})
 final class TrainCommand
         implements Runnable
 {
