@@ -104,8 +104,10 @@ final class SearchCommand
         MetaSearch.Outcome outcome;
         try (SearchEngine engine = run.engine(directory.path(), checkpoint)) {
             MetaSearch search = engine.search();
-            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.of(estimate)), err);
-            summarize(launcher.out(), run, directory, search, outcome);
+            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.of(estimate)), err, done -> {
+                summarize(launcher.out(), run, directory, search, done);
+                launcher.out().flush();
+            });
         }
         if (outcome == MetaSearch.Outcome.FINISHED && (evaluate || export)) {
             // after the search closed its supernet and workers: the evaluation makes its own from the final checkpoint

@@ -3,6 +3,7 @@ package org.atnas.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.atnas.core.search.MetaSearch;
 import org.atnas.core.search.SearchListener;
@@ -18,7 +19,11 @@ final class StopOnSignal
 
     private StopOnSignal() {}
 
-    static MetaSearch.Outcome run(MetaSearch search, SearchListener listener, PrintWriter err)
+    /**
+     * Runs the search, then {@code report} of its outcome, both before a signal's shutdown may
+     * proceed: what a stopped run prints must be printed before the JVM exits.
+     */
+    static MetaSearch.Outcome run(MetaSearch search, SearchListener listener, PrintWriter err, Consumer<MetaSearch.Outcome> report)
     {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -38,9 +43,12 @@ final class StopOnSignal
         }, "atnas-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return search.run(listener);
+            MetaSearch.Outcome outcome = search.run(listener);
+            report.accept(outcome);
+            return outcome;
         }
         finally {
+            err.flush();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

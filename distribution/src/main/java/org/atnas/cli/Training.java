@@ -45,11 +45,15 @@ final class Training
         int steps;
         try (SearchEngine engine = prepared != null ? run.engine(directory, checkpoint, prepared.initialWeights()) : run.engine(directory, checkpoint)) {
             MetaSearch search = engine.search();
-            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.empty()), err);
+            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.empty()), err, done -> {
+                if (done == MetaSearch.Outcome.STOPPED) {
+                    out.println("Stopped; continue with: atnas train --resume " + directory);
+                    out.flush();
+                }
+            });
             steps = search.step();
         }
         if (outcome == MetaSearch.Outcome.STOPPED) {
-            out.println("Stopped; continue with: atnas train --resume " + directory);
             return false;
         }
         InnerLoop adaptation = run.testAdaptation();
