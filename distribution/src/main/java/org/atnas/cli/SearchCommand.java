@@ -37,8 +37,6 @@ import picocli.CommandLine.ParentCommand;
 final class SearchCommand
         implements Runnable
 {
-    /** How long Ctrl-C or SIGTERM waits for the running tasks and the checkpoint before the JVM exits anyway. */
-
     @ParentCommand
     AtnasCommand parent;
 

@@ -82,7 +82,7 @@ final class Nd4jWorker
         network.checkOpen();
         values.checkOpen();
         NetworkDescription description = network.network.description();
-        INDArray input = Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c').castTo(supernet.dataType());
+        INDArray input = input(batch);
         INDArray labels = Nd4j.zeros(supernet.dataType(), batch.size(), description.classes());
         for (int i = 0; i < batch.size(); i++) {
             int label = batch.labels()[i];
@@ -110,6 +110,12 @@ final class Nd4jWorker
         return new Nd4jLoss(this, values, gradient, value, (double) correct / batch.size());
     }
 
+    /** The batch's pixels as an NCHW array of the supernet's type. */
+    private INDArray input(ImageBatch batch)
+    {
+        return Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c').castTo(supernet.dataType());
+    }
+
     @Override
     public float[] logits(Subnet subnet, Weights weights, ImageBatch batch)
     {
@@ -118,7 +124,7 @@ final class Nd4jWorker
         network.checkOpen();
         values.checkOpen();
         NetworkDescription description = network.network.description();
-        INDArray input = Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c').castTo(supernet.dataType());
+        INDArray input = input(batch);
         // the graph's loss needs labels to be fed; the logits do not depend on them
         INDArray labels = Nd4j.zeros(supernet.dataType(), batch.size(), description.classes());
         network.network.bind(values.arrays);
