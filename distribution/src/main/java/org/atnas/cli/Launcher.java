@@ -42,13 +42,30 @@ public final class Launcher
     }
 
     /**
+     * A launcher of the same home and plugins that writes elsewhere: a study runs its cells'
+     * commands in one process with their output in each cell's log, and a native backend loads
+     * once per process, so the plugins must not be loaded again.
+     */
+    Launcher writingTo(PrintWriter out, PrintWriter err)
+    {
+        Launcher launcher = new Launcher(home, out, err);
+        launcher.plugins = plugins();
+        return launcher;
+    }
+
+    /**
      * Runs a command line; returns the process exit code: 0 on success, 1 when the command failed
      * (the reason printed on {@code err}), 2 for a malformed command line.
      */
     public static int run(Path home, PrintWriter out, PrintWriter err, String... args)
     {
-        Launcher launcher = new Launcher(home, out, err);
-        CommandLine commandLine = new CommandLine(new AtnasCommand(launcher));
+        return new Launcher(home, out, err).execute(args);
+    }
+
+    /** Runs a command line with this launcher; returns the exit code as {@link #run} does. */
+    int execute(String... args)
+    {
+        CommandLine commandLine = new CommandLine(new AtnasCommand(this));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {

@@ -137,7 +137,7 @@ class SearchIT
         configuration.put("backend", "nd4j");
         configuration.keySet().removeIf(key -> key.startsWith("djl."));
         Checkpoint onNd4j = new Checkpoint(checkpoint.step(), checkpoint.generation(), checkpoint.finished(), checkpoint.population(), configuration, checkpoint.components(), checkpoint.state(),
-                checkpoint.predictorPairs());
+                checkpoint.predictorPairs(), checkpoint.cpuMinutes());
         Result resumed = search(List.of(), temporary.resolve("crossed"), -1, Optional.of(onNd4j));
         assertThat(resumed.outcome()).isEqualTo(MetaSearch.Outcome.FINISHED);
         assertThat(resumed.population()).allMatch(Individual::isEvaluated);

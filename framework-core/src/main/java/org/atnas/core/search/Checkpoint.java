@@ -47,9 +47,11 @@ import static java.util.Objects.requireNonNull;
  * @param components the component of each service, by key
  * @param state W and Adam's state
  * @param predictorPairs the (code, fitness) pairs the predictor trains on, in the order they were evaluated
+ * @param cpuMinutes CPU minutes the run's meta-steps and evaluations used up to this checkpoint, so
+ *     that a resumed run spends only what is left of its {@code search.cpu-budget}
  */
 public record Checkpoint(int step, int generation, boolean finished, Population population, Map<String, String> configuration, Map<String, String> components, SupernetState state,
-        List<Individual> predictorPairs)
+        List<Individual> predictorPairs, double cpuMinutes)
 {
     public static final int FORMAT = 1;
     static final String DIRECTORY = "checkpoints";
@@ -67,6 +69,9 @@ public record Checkpoint(int step, int generation, boolean finished, Population 
         components = Map.copyOf(components);
         requireNonNull(state, "state is null");
         predictorPairs = List.copyOf(predictorPairs);
+        if (!(cpuMinutes >= 0) || Double.isInfinite(cpuMinutes)) {
+            throw new IllegalArgumentException("cpuMinutes must be a finite number >= 0, got " + cpuMinutes);
+        }
     }
 
     /**
@@ -114,7 +119,7 @@ public record Checkpoint(int step, int generation, boolean finished, Population 
 
     /** {@code manifest.json}: what a checkpoint is, beside its two safetensors files. */
     record Manifest(int format, int step, int generation, boolean finished, List<Member> population, Map<String, String> components, Map<String, String> configuration, String supernet,
-            String adam, Map<String, Long> adamSteps, List<Pair> predictorPairs) {}
+            String adam, Map<String, Long> adamSteps, List<Pair> predictorPairs, double cpuMinutes) {}
 
     /** A member of the population: its fitness and the fitness's kind once evaluated. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -130,7 +135,7 @@ public record Checkpoint(int step, int generation, boolean finished, Population 
             members.add(individual.isEvaluated() ? new Member(individual.code().format(), individual.requireFitness(), kindName(individual)) : new Member(individual.code().format(), null, null));
         }
         List<Pair> pairs = predictorPairs.stream().map(pair -> new Pair(pair.code().format(), pair.requireFitness())).toList();
-        return new Manifest(FORMAT, step, generation, finished, members, new TreeMap<>(components), new TreeMap<>(configuration), SUPERNET, ADAM, new TreeMap<>(state.steps()), pairs);
+        return new Manifest(FORMAT, step, generation, finished, members, new TreeMap<>(components), new TreeMap<>(configuration), SUPERNET, ADAM, new TreeMap<>(state.steps()), pairs, cpuMinutes);
     }
 
     /**
@@ -218,9 +223,10 @@ public record Checkpoint(int step, int generation, boolean finished, Population 
             for (JsonNode entry : manifest.path("predictorPairs")) {
                 pairs.add(Individual.evaluated(ArchitectureCode.parse(entry.path("code").asText()), entry.path("fitness").asDouble()));
             }
-            // checkpoints written before the flag existed read as unfinished: resuming one repeats its final evaluation, as it did then
+            // checkpoints written before the flag existed read as unfinished: resuming one repeats its final evaluation, as it did then;
+            // those written before the CPU minutes were recorded read as 0: a resumed budget starts afresh, as it did then
             return new Checkpoint(manifest.path("step").asInt(), manifest.path("generation").asInt(), manifest.path("finished").asBoolean(false), new Population(individuals), configuration, components,
-                    new SupernetState(parameters, first, second, steps), pairs);
+                    new SupernetState(parameters, first, second, steps), pairs, manifest.path("cpuMinutes").asDouble(0));
         }
         catch (IOException e) {
             throw new IllegalArgumentException("Checkpoint [" + folder + "] cannot be read: " + e.getMessage(), e);

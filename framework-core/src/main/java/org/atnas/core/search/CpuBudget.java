@@ -9,13 +9,15 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The CPU budget of a run ({@code search.cpu-budget}): CPU minutes of the whole process, all
- * threads, so that the budget does not depend on the number of workers. Counted from {@link #start}.
+ * threads, so that the budget does not depend on the number of workers. Counted from {@link #start},
+ * on top of the minutes a resumed run had used before.
  */
 @Singleton
 final class CpuBudget
 {
     private final double minutes;
     private long start;
+    private double before;
 
     @Inject
     CpuBudget(SearchPlan plan)
@@ -23,9 +25,17 @@ final class CpuBudget
         this.minutes = requireNonNull(plan, "plan is null").schedule().cpuBudgetMinutes();
     }
 
-    void start()
+    /** Starts counting; {@code minutesBefore} were used before (by the run this one resumes). */
+    void start(double minutesBefore)
     {
+        this.before = minutesBefore;
         start = processCpuNanos();
+    }
+
+    /** CPU minutes used: those before, and the process's since {@link #start}. */
+    double minutesUsed()
+    {
+        return before + (processCpuNanos() - start) / 60e9;
     }
 
     /** Whether there is a budget at all. */
@@ -37,7 +47,7 @@ final class CpuBudget
     /** The share of the budget used since {@link #start}; 0 without a budget. */
     double used()
     {
-        return isSet() ? (processCpuNanos() - start) / 60e9 / minutes : 0;
+        return isSet() ? minutesUsed() / minutes : 0;
     }
 
     /** Whether the budget is spent. */

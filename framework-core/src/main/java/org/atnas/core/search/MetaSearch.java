@@ -53,6 +53,8 @@ public final class MetaSearch
     private Population population;
     private double bestFitness = Double.NaN;
     private double meanFitness = Double.NaN;
+    /** CPU minutes of the run before this process resumed it (its checkpoint's). */
+    private double cpuMinutesBefore;
 
     @Inject
     MetaSearch(SearchPlan plan, Supernet supernet, StepPlanner planner, MetaStep metaStep, FitnessEvaluation fitness, EvolutionStep evolution, CpuBudget budget,
@@ -74,6 +76,7 @@ public final class MetaSearch
             this.population = checkpoint.population();
             this.step = checkpoint.step();
             this.generation = checkpoint.generation();
+            this.cpuMinutesBefore = checkpoint.cpuMinutes();
             summarize(population);
         }
         else {
@@ -110,7 +113,7 @@ public final class MetaSearch
         }
         SearchPlan.Schedule schedule = plan.schedule();
         listener.started(step, schedule.totalSteps());
-        budget.start();
+        budget.start(cpuMinutesBefore);
         while (step < schedule.totalSteps()) {
             if (budget.spent()) {
                 budgetEnded = true;
@@ -199,7 +202,7 @@ public final class MetaSearch
 
     private Path checkpoint(boolean finished)
     {
-        return recorder.checkpoint(step, generation, finished, population, supernet, screen.map(PredictorScreen::pairs).orElse(List.of()));
+        return recorder.checkpoint(step, generation, finished, population, supernet, screen.map(PredictorScreen::pairs).orElse(List.of()), budget.minutesUsed());
     }
 
     /** Meta-steps done. */
@@ -221,6 +224,12 @@ public final class MetaSearch
     public SearchPlan plan()
     {
         return plan;
+    }
+
+    /** CPU minutes the run has used so far, counting those before a resume. */
+    public double cpuMinutes()
+    {
+        return budget.minutesUsed();
     }
 
     /** Whether the run ended because its CPU budget was spent, before {@code search.steps}. */

@@ -87,9 +87,9 @@ final class SearchRecorder
     }
 
     /** Writes a checkpoint of the search's state and points {@code checkpoints/latest} at it. */
-    Path checkpoint(int step, int generation, boolean finished, Population population, Supernet supernet, List<Individual> predictorPairs)
+    Path checkpoint(int step, int generation, boolean finished, Population population, Supernet supernet, List<Individual> predictorPairs, double cpuMinutes)
     {
-        lastCheckpoint = new Checkpoint(step, generation, finished, population, provenance.configuration(), provenance.components(), supernet.state(), predictorPairs)
+        lastCheckpoint = new Checkpoint(step, generation, finished, population, provenance.configuration(), provenance.components(), supernet.state(), predictorPairs, cpuMinutes)
                 .write(directory, descriptions.supernet(), KEEP_CHECKPOINTS);
         return lastCheckpoint;
     }
