@@ -93,6 +93,7 @@ public final class Launcher
                 || exception instanceof ComponentStartException
                 || exception instanceof IllegalArgumentException
                 || exception instanceof UncheckedIOException
+                || exception instanceof StudyCellFailedException
                 || exception instanceof org.atnas.core.search.SearchFailedException;
     }
 

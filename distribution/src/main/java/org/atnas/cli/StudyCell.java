@@ -127,7 +127,7 @@ final class StudyCell
      * (whose output is the cell's log).
      *
      * @return whether the cell finished; false when a command was stopped (Ctrl-C, SIGTERM)
-     * @throws IllegalStateException naming the cell and its log when a command failed
+     * @throws StudyCellFailedException naming the cell and its log when a command failed
      */
     boolean run(Launcher launcher, Map<String, Object> machine)
     {
@@ -141,7 +141,7 @@ final class StudyCell
             launcher.err().flush();
             int status = launcher.execute(command);
             if (status != 0) {
-                throw new IllegalStateException("Cell " + cell.id() + " failed in its " + phase.label() + " (exit " + status + "): " + lastError() + "; its log is " + folder.resolve(LOG));
+                throw new StudyCellFailedException("Cell " + cell.id() + " failed in its " + phase.label() + " (exit " + status + "): " + lastError() + "; its log is " + folder.resolve(LOG));
             }
             if (phase == Phase.EXPORT) {
                 write(machine);
@@ -286,13 +286,14 @@ final class StudyCell
         }
     }
 
-    private String lastError()
+    /** The last error line of the cell's log, for a message that says why without opening it. */
+    String lastError()
     {
         Path log = folder.resolve(LOG);
         try {
             List<String> lines = Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
             for (int i = lines.size() - 1; i >= 0; i--) {
-                if (lines.get(i).startsWith("error: ")) {
+                if (lines.get(i).toLowerCase(java.util.Locale.ROOT).startsWith("error: ")) {
                     return lines.get(i).substring("error: ".length());
                 }
             }

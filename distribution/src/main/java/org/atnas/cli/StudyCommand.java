@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +50,8 @@ final class StudyCommand
     /** How often a long study says what its running cells do. */
     private static final int STATUS_SECONDS = 60;
     private static final String STUDY_FILE_COPY = "study.properties";
+    /** How long a signal's exit waits for the study's last words, after the cells' commands (which wait 5 s each) have stopped. */
+    private static final int STOP_WAIT_SECONDS = 40;
 
     @ParentCommand
     AtnasCommand parent;
@@ -65,6 +68,12 @@ final class StudyCommand
     @Option(names = "--dry-run", description = "Lists the cells, their budgets and where each stands, and checks every variant's configuration; runs nothing.")
     boolean dryRun;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a shared setting of every cell (such as data.path; not an axis or a study key); repeatable.")
+    List<String> sets = new ArrayList<>();
+
+    /** Set by the shutdown hook: a signal stops the study, and a cell's process that exits is stopped, not failed. */
+    private volatile boolean stopping;
+
     @Option(names = "--cell", hidden = true, paramLabel = "ID", description = "Runs one cell (how --parallel starts its processes).")
     String only;
 
@@ -75,7 +84,9 @@ final class StudyCommand
         if (parallel < 1) {
             throw new IllegalArgumentException("--parallel must be at least 1, got " + parallel);
         }
-        StudyPlan plan = StudyPlan.of(StudyFile.read(file));
+        Map<String, String> overrides = new LinkedHashMap<>();
+        Configuration.load(Optional.empty(), sets).entries().forEach((key, entry) -> overrides.put(key, entry.value()));
+        StudyPlan plan = StudyPlan.of(StudyFile.read(file), overrides);
         Path folder = directory != null ? directory : Path.of("studies", plan.name());
         Map<String, StudyCell> cells = new LinkedHashMap<>();
         for (StudyPlan.Cell cell : plan.cells()) {
@@ -87,9 +98,11 @@ final class StudyCommand
                 throw new IllegalArgumentException("The study " + file + " has no cell [" + only + "]; its cells: " + String.join(", ", cells.keySet()));
             }
             cell.prepare(plan.configuration(cell.cell(), cell.folder()));
-            if (!cell.run(launcher, machine(launcher, plan, cell))) {
-                launcher.out().println("Stopped; run the study again to continue.");
-            }
+            untilPrinted(launcher, () -> {
+                if (!cell.run(launcher, machine(launcher, plan, cell))) {
+                    launcher.out().println("Stopped; run the study again to continue.");
+                }
+            });
             return;
         }
         check(launcher, plan, cells.values());
@@ -103,14 +116,50 @@ final class StudyCommand
         err.printf(Locale.ROOT, "Study %s: %d cells (%d finished before), %s %s each; folder %s%n", plan.name(), cells.size(), cells.size() - pending.size(),
                 budgets(plan), plan.unit().label(), folder);
         err.flush();
-        boolean complete = parallel == 1 ? runHere(launcher, plan, pending, cells.size()) : runInProcesses(launcher, plan, folder, pending, cells.size());
-        List<StudyCell> finished = cells.values().stream().filter(StudyCell::isFinished).toList();
-        if (!finished.isEmpty()) {
-            report(launcher, plan, folder, finished, cells.size());
+        untilPrinted(launcher, () -> {
+            boolean complete = parallel == 1 ? runHere(launcher, plan, pending, cells.size()) : runInProcesses(launcher, plan, folder, pending, cells.size());
+            List<StudyCell> finished = cells.values().stream().filter(StudyCell::isFinished).toList();
+            if (!finished.isEmpty() && (complete || !stopping)) {
+                report(launcher, plan, folder, finished, cells.size());
+            }
+            if (!complete) {
+                launcher.out().printf(Locale.ROOT, "Stopped with %d of %d cells finished; continue with: atnas study %s%s%n", finished.size(), cells.size(), file,
+                        directory != null ? " --dir " + directory : "");
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} with a shutdown hook that holds a signal's exit until it has ended: a stop
+     * (Ctrl-C, SIGTERM) ends the running cell's command with its checkpoint, and the study's last
+     * words must be printed before the JVM exits.
+     */
+    private void untilPrinted(Launcher launcher, Runnable work)
+    {
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopping = true;
+            try {
+                ended.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "atnas-study-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            work.run();
         }
-        if (!complete) {
-            launcher.out().printf(Locale.ROOT, "Stopped with %d of %d cells finished; continue with: atnas study %s%s%n", finished.size(), cells.size(), file,
-                    directory != null ? " --dir " + directory : "");
+        finally {
+            launcher.out().flush();
+            launcher.err().flush();
+            ended.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (IllegalStateException shuttingDown) {
+                // the hook is running and waits for the latch above
+            }
         }
     }
 
@@ -151,7 +200,7 @@ final class StudyCommand
             double budget = cell.cell().budget();
             total += budget;
             rows.add(new String[] {cell.cell().id(), cell.cell().variant().label(), Long.toString(cell.cell().seed()), StudyPlan.format(budget),
-                    StudyPlan.format(budget * (1 - plan.trainingShare())), StudyPlan.format(budget * plan.trainingShare()), cell.phase().label()});
+                    StudyPlan.format(budget * (1 - plan.trainingShare())), StudyPlan.format(budget * plan.trainingShare()), state(cell.phase())});
         }
         Table.print(out, rows);
         if (plan.unit() == StudyPlan.BudgetUnit.CPU_MINUTES) {
@@ -165,20 +214,33 @@ final class StudyCommand
         out.println("Nothing was run (--dry-run).");
     }
 
+    private static String state(StudyCell.Phase phase)
+    {
+        return switch (phase) {
+            case NEW -> "not started";
+            case DONE -> "done";
+            default -> "next: " + phase.label();
+        };
+    }
+
     /** Creates the study's folder with a copy of the study file, or checks that it was started from the same file. */
     private void start(StudyPlan plan, Path folder)
     {
         Path copy = folder.resolve(STUDY_FILE_COPY);
         try {
+            // the --set values are part of what the cells ran with: the copy records them below the file's text
+            StringBuilder text = new StringBuilder(plan.file().text());
+            plan.overrides().forEach((key, value) -> text.append(text.isEmpty() || text.charAt(text.length() - 1) == '\n' ? "" : "\n").append("# --set ").append(key).append('=')
+                    .append(value).append('\n'));
             if (Files.isRegularFile(copy)) {
-                if (!Files.readString(copy).equals(plan.file().text())) {
-                    throw new IllegalArgumentException("The study folder [" + folder + "] was started from another version of " + file + " (its copy: " + copy
-                            + "); its cells would not be comparable. Restore the file, or give the changed study a new folder with --dir");
+                if (!Files.readString(copy).equals(text.toString())) {
+                    throw new IllegalArgumentException("The study folder [" + folder + "] was started from another version of " + file + " or other --set values (its copy: " + copy
+                            + "); its cells would not be comparable. Restore the file and the --set values, or give the changed study a new folder with --dir");
                 }
                 return;
             }
             Files.createDirectories(folder.resolve("cells"));
-            AtomicFiles.writeString(copy, plan.file().text());
+            AtomicFiles.writeString(copy, text.toString());
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot create the study folder [" + folder + "]: " + e.getMessage(), e);
@@ -221,8 +283,13 @@ final class StudyCommand
         Map<StudyCell, Process> running = new LinkedHashMap<>();
         Thread stopChildren = new Thread(() -> {
             // SIGTERM to the study reaches its cells as SIGTERM: each writes its checkpoint before the study exits
-            running.values().forEach(Process::destroy);
-            for (Process process : running.values()) {
+            stopping = true;
+            List<Process> processes;
+            synchronized (running) {
+                processes = List.copyOf(running.values());
+            }
+            processes.forEach(Process::destroy);
+            for (Process process : processes) {
                 try {
                     process.waitFor(30, TimeUnit.SECONDS);
                 }
@@ -250,8 +317,10 @@ final class StudyCommand
                         cell.prepare(plan.configuration(cell.cell(), cell.folder()));
                         launcher.err().printf(Locale.ROOT, "[started] %s: %s (log: %s)%n", cell.cell().id(), cell.phase().label(), cell.folder().resolve(StudyCell.LOG));
                         launcher.err().flush();
-                        ProcessBuilder builder = new ProcessBuilder(atnas.toString(), "study", file.toAbsolutePath().toString(), "--dir", folder.toAbsolutePath().toString(), "--cell",
-                                cell.cell().id());
+                        List<String> command = new ArrayList<>(List.of(atnas.toString(), "study", file.toAbsolutePath().toString(), "--dir", folder.toAbsolutePath().toString(),
+                                "--cell", cell.cell().id()));
+                        plan.overrides().forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+                        ProcessBuilder builder = new ProcessBuilder(command);
                         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(cell.folder().resolve(StudyCell.LOG).toFile()));
                         try {
                             running.put(cell, builder.start());
@@ -269,8 +338,9 @@ final class StudyCommand
                         }
                         running.remove(entry.getKey());
                         StudyCell cell = entry.getKey();
-                        if (entry.getValue().exitValue() != 0) {
-                            failures.add("cell " + cell.cell().id() + " failed (exit " + entry.getValue().exitValue() + "); its log is " + cell.folder().resolve(StudyCell.LOG));
+                        if (entry.getValue().exitValue() != 0 && !stopping) {
+                            failures.add("cell " + cell.cell().id() + " failed (exit " + entry.getValue().exitValue() + "): " + cell.lastError() + "; its log is "
+                                    + cell.folder().resolve(StudyCell.LOG));
                         }
                         else if (cell.isFinished()) {
                             done++;
@@ -298,7 +368,7 @@ final class StudyCommand
             }
         }
         if (!failures.isEmpty()) {
-            throw new IllegalStateException(String.join("; ", failures));
+            throw new StudyCellFailedException(String.join("; ", failures) + "; the finished cells are kept: run the study again to continue");
         }
         return !stopped;
     }

@@ -3,7 +3,9 @@ package org.atnas.core.data;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.atnas.core.Progress;
 import org.atnas.core.config.ConfigurationException;
@@ -31,6 +33,44 @@ public final class Datasets
 
     /** As {@link #load(ResolvedConfiguration)}, reporting each decoded image of a folder or zip data set to {@code progress}. */
     public static ImageDataset load(ResolvedConfiguration configuration, Progress progress)
+    {
+        // the commands of a study's cell (search, final training, meta-test, export) run one after
+        // the other in one process and read the same data: the last data set is kept, keyed by what
+        // it was made from, the files' sizes and times included
+        String key = key(configuration);
+        synchronized (LAST) {
+            if (LAST.get() != null && LAST.get().getKey().equals(key)) {
+                log.debug("Data set {} kept from an earlier command", LAST.get().getValue().name());
+                return LAST.get().getValue();
+            }
+        }
+        ImageDataset loaded = read(configuration, progress);
+        synchronized (LAST) {
+            LAST.set(Map.entry(key, loaded));
+        }
+        return loaded;
+    }
+
+    private static final AtomicReference<Map.Entry<String, ImageDataset>> LAST = new AtomicReference<>();
+
+    private static String key(ResolvedConfiguration configuration)
+    {
+        StringBuilder key = new StringBuilder();
+        for (var setting : List.of(DataSettings.DATASET, DataSettings.IMAGE_SIZE, DataSettings.GLYPH_CLASSES, DataSettings.GLYPH_IMAGES, DataSettings.SEED, DataSettings.GLYPH_JITTER,
+                DataSettings.GLYPH_ROTATION, DataSettings.GLYPH_SHIFT, DataSettings.CHANNELS)) {
+            key.append(setting.key()).append('=').append(configuration.get(setting)).append('\n');
+        }
+        Optional<String> paths = configuration.find(DataSettings.PATH);
+        if (paths.isPresent()) {
+            for (String part : paths.get().split(",")) {
+                Path path = Path.of(part.strip());
+                key.append(path.toAbsolutePath()).append(' ').append(path.toFile().length()).append(' ').append(path.toFile().lastModified()).append('\n');
+            }
+        }
+        return key.toString();
+    }
+
+    private static ImageDataset read(ResolvedConfiguration configuration, Progress progress)
     {
         String dataset = configuration.get(DataSettings.DATASET);
         int size = configuration.get(DataSettings.IMAGE_SIZE);

@@ -28,18 +28,18 @@ public final class DataDigest
     private DataDigest() {}
 
     /**
-     * The digest of {@code data.path}: {@code path}, {@code files}, {@code sha256}; data generated
-     * in the process (no path) is described as such.
+     * The digests of {@code data.path}, one per comma-separated path: {@code path}, {@code files},
+     * {@code sha256}; data generated in the process (no path) is described as such.
      *
      * @throws UncheckedIOException if the data cannot be read
      */
-    public static Map<String, Object> of(Optional<String> path)
+    public static List<Map<String, Object>> of(Optional<String> paths)
     {
-        if (path.isEmpty()) {
-            return Map.of("path", "(none: data generated from the seed)");
+        if (paths.isEmpty()) {
+            return List.of(Map.of("path", "(none: data generated from the seed)"));
         }
-        Path data = Path.of(path.get()).toAbsolutePath().normalize();
-        return CACHE.computeIfAbsent(data, DataDigest::digest);
+        return java.util.Arrays.stream(paths.get().split(",")).map(String::strip).filter(part -> !part.isEmpty())
+                .map(part -> CACHE.computeIfAbsent(Path.of(part).toAbsolutePath().normalize(), DataDigest::digest)).toList();
     }
 
     private static Map<String, Object> digest(Path data)

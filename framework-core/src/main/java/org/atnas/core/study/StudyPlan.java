@@ -93,9 +93,10 @@ public final class StudyPlan
     private final int tasks;
     private final List<StudyFile.Line> shared;
     private final List<Axis> axes;
+    private final Map<String, String> overrides;
     private final List<Cell> cells;
 
-    private StudyPlan(StudyFile file)
+    private StudyPlan(StudyFile file, Map<String, String> overrides)
     {
         this.file = file;
         Map<String, StudyFile.Line> study = new LinkedHashMap<>();
@@ -120,6 +121,18 @@ public final class StudyPlan
         }
         this.shared = List.copyOf(settings);
         this.axes = List.copyOf(axes);
+        for (String key : overrides.keySet()) {
+            if (key.startsWith("study.")) {
+                throw new ConfigurationException("--set " + key + ": study keys belong in the study file [" + file.file() + "]");
+            }
+            if (RESERVED.contains(key)) {
+                throw new ConfigurationException("--set " + key + ": the study sets it for each cell (" + reason(key) + ")");
+            }
+            axes.stream().filter(axis -> axis.line().key().equals(key)).findFirst().ifPresent(axis -> {
+                throw new ConfigurationException("--set " + key + ": the study varies it (" + file.at(axis.line()).replace(": ", "") + "); change the study file instead");
+            });
+        }
+        this.overrides = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
         this.name = Optional.ofNullable(study.get(NAME)).map(StudyFile.Line::value).orElse(stem(file.file()));
         StudyFile.Line seedsLine = Optional.ofNullable(study.get(SEEDS))
                 .orElseThrow(() -> new ConfigurationException("Study file [" + file.file() + "] has no " + SEEDS + "; expected for example " + SEEDS + " = 1, 2, 3"));
@@ -158,7 +171,25 @@ public final class StudyPlan
      */
     public static StudyPlan of(StudyFile file)
     {
-        return new StudyPlan(requireNonNull(file, "file is null"));
+        return of(file, Map.of());
+    }
+
+    /**
+     * Reads the plan of a study file with shared settings given on the command line ({@code --set}),
+     * which win over the file's shared settings.
+     *
+     * @throws ConfigurationException as {@link #of(StudyFile)}, and for an override of a study key, of a
+     *     key the study sets for each cell, or of an axis
+     */
+    public static StudyPlan of(StudyFile file, Map<String, String> overrides)
+    {
+        return new StudyPlan(requireNonNull(file, "file is null"), requireNonNull(overrides, "overrides is null"));
+    }
+
+    /** The {@code --set} overrides of every cell. */
+    public Map<String, String> overrides()
+    {
+        return overrides;
     }
 
     private static String reason(String key)
@@ -359,6 +390,9 @@ public final class StudyPlan
         for (StudyFile.Line line : shared) {
             configuration = configuration.with(Map.of(line.key(), line.value()), source(line));
         }
+        if (!overrides.isEmpty()) {
+            configuration = configuration.with(overrides, "--set on the command line");
+        }
         for (Axis axis : axes) {
             configuration = configuration.with(Map.of(axis.line().key(), cell.variant().values().get(axis.line().key())), source(axis.line()));
         }
@@ -373,8 +407,15 @@ public final class StudyPlan
             putIfAbsent(configuration, budget, FinalTraining.STEPS.key(), Integer.toString(100_000_000));
         }
         else {
-            long search = searchSteps(cell.budget());
-            budget.put(SearchSettings.STEPS.key(), Long.toString(trainingShare > 0 ? search : (long) cell.budget()));
+            long search = trainingShare > 0 ? searchSteps(cell.budget()) : (long) cell.budget();
+            // the warm-up is part of the search's meta-steps: search.steps counts those after it
+            int warmup = configuration.get(SearchSettings.WARMUP_STEPS.key()).map(entry -> SearchSettings.WARMUP_STEPS.parse(entry.value()))
+                    .orElseGet(() -> SearchSettings.WARMUP_STEPS.defaultValue().orElseThrow());
+            if (search <= warmup) {
+                throw error(budgetLine, "the search's " + search + " meta-steps of a " + format(cell.budget()) + "-step budget do not cover " + SearchSettings.WARMUP_STEPS.key() + " = "
+                        + warmup + "; expected a larger budget or fewer warm-up steps");
+            }
+            budget.put(SearchSettings.STEPS.key(), Long.toString(search - warmup));
             budget.put(FinalTraining.STEPS.key(), Long.toString(Math.max(1, (long) cell.budget() - search)));
         }
         configuration = configuration.with(budget, "the budget rule (" + file.at(budgetLine).replace(": ", "") + ")");
