@@ -126,10 +126,11 @@ final class StudyCell
      * Runs the cell from where it stands to its end, each phase a command of {@code launcher}
      * (whose output is the cell's log).
      *
+     * @param stopping whether a signal stops the study: the cell ends after the running command
      * @return whether the cell finished; false when a command was stopped (Ctrl-C, SIGTERM)
      * @throws StudyCellFailedException naming the cell and its log when a command failed
      */
-    boolean run(Launcher launcher, Map<String, Object> machine)
+    boolean run(Launcher launcher, Map<String, Object> machine, java.util.function.BooleanSupplier stopping)
     {
         while (true) {
             Phase phase = phase();
@@ -140,6 +141,10 @@ final class StudyCell
             launcher.err().println("== " + phase.label() + ": atnas " + String.join(" ", command));
             launcher.err().flush();
             int status = launcher.execute(command);
+            if (stopping.getAsBoolean()) {
+                // a signal: the command ended with its checkpoint, and no other may start in a JVM shutting down
+                return false;
+            }
             if (status != 0) {
                 throw new StudyCellFailedException("Cell " + cell.id() + " failed in its " + phase.label() + " (exit " + status + "): " + lastError() + "; its log is " + folder.resolve(LOG));
             }
@@ -190,7 +195,9 @@ final class StudyCell
         if (active == null) {
             return phase.label();
         }
-        return phase.label() + lastStep(active.resolve(org.atnas.core.run.RunDirectory.METRICS_FILE)).map(step -> ", meta-step " + step).orElse("");
+        // a running command's own checkpoints make its phase read as "resumed": the status names the work
+        String label = active.equals(search()) ? "search" : "final training";
+        return label + lastStep(active.resolve(org.atnas.core.run.RunDirectory.METRICS_FILE)).map(step -> ", meta-step " + step).orElse("");
     }
 
     /** The step of the last line of a metrics file, read from its end: the file of a long run is large. */

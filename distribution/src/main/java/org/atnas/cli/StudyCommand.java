@@ -99,7 +99,7 @@ final class StudyCommand
             }
             cell.prepare(plan.configuration(cell.cell(), cell.folder()));
             untilPrinted(launcher, () -> {
-                if (!cell.run(launcher, machine(launcher, plan, cell))) {
+                if (!cell.run(launcher, machine(launcher, plan, cell), () -> stopping)) {
                     launcher.out().println("Stopped; run the study again to continue.");
                 }
             });
@@ -258,7 +258,7 @@ final class StudyCommand
             boolean finished;
             ScheduledExecutorService status = status(launcher, List.of(cell));
             try (PrintWriter log = log(cell)) {
-                finished = cell.run(launcher.writingTo(log, log), machine(launcher, plan, cell));
+                finished = cell.run(launcher.writingTo(log, log), machine(launcher, plan, cell), () -> stopping);
             }
             finally {
                 status.shutdownNow();

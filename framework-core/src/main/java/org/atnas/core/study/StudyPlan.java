@@ -332,9 +332,10 @@ public final class StudyPlan
         }
         List<Cell> cells = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
-        // seeds outermost: a study stopped early has every variant on its first seeds
-        for (long seed : seeds) {
-            for (double budget : budgets) {
+        // budgets outermost, then seeds: a study stopped early has every variant on its first seeds
+        // at the first budget, the comparison at equal cost, before the trend over budgets
+        for (double budget : budgets) {
+            for (long seed : seeds) {
                 for (Variant variant : variants) {
                     Map<String, String> values = new LinkedHashMap<>(variant.values());
                     values.put(BUDGET, format(budget));

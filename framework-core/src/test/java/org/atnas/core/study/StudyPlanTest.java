@@ -37,7 +37,7 @@ class StudyPlanTest
     }
 
     @Test
-    void cellsAreSeedsTimesBudgetsTimesVariantsInThatOrder()
+    void cellsAreBudgetsTimesSeedsTimesVariantsInThatOrder()
             throws IOException
     {
         StudyPlan plan = plan("""
@@ -51,10 +51,10 @@ class StudyPlanTest
         assertThat(plan.name()).isEqualTo("s");
         assertThat(plan.axes()).containsExactly("search.method", "predictor");
         assertThat(plan.cells()).extracting(StudyPlan.Cell::id).containsExactly(
-                "atnas-none-b10-s3", "atnas-random-forest-b10-s3", "fixed-none-b10-s3", "atnas-random-forest-b20-s3",
-                "atnas-none-b10-s1", "atnas-random-forest-b10-s1", "fixed-none-b10-s1", "atnas-random-forest-b20-s1");
-        assertThat(plan.cells().get(3).budget()).isEqualTo(20.0);
-        assertThat(plan.cells().get(3).seed()).isEqualTo(3L);
+                "atnas-none-b10-s3", "atnas-random-forest-b10-s3", "fixed-none-b10-s3", "atnas-none-b10-s1", "atnas-random-forest-b10-s1", "fixed-none-b10-s1",
+                "atnas-random-forest-b20-s3", "atnas-random-forest-b20-s1");
+        assertThat(plan.cells().get(6).budget()).isEqualTo(20.0);
+        assertThat(plan.cells().get(6).seed()).isEqualTo(3L);
         assertThat(plan.cells().get(2).variant().values()).containsExactly(entry("search.method", "fixed"), entry("predictor", "none"));
     }
 
