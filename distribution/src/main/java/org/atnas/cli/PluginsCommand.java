@@ -11,6 +11,7 @@ import org.atnas.core.plugin.PluginLoader;
 import org.atnas.core.plugin.PluginRegistry;
 import org.atnas.core.plugin.RegisteredComponent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas plugins}: what is installed. */
@@ -22,10 +23,17 @@ final class PluginsCommand
     @ParentCommand
     AtnasCommand parent;
 
+    @Option(names = "--licenses", description = "Lists every jar of every plugin folder with its licence instead (also written as plugins/NAME/LICENSES by atnas dist).")
+    boolean licenses;
+
     @Override
     public void run()
     {
         Launcher launcher = parent.launcher;
+        if (licenses) {
+            printLicenses(launcher);
+            return;
+        }
         PluginLoader.Scan scan = launcher.scanPlugins();
         PluginRegistry registry = new PluginRegistry(scan.plugins());
         List<String[]> rows = new ArrayList<>();
@@ -51,5 +59,21 @@ final class PluginsCommand
             throw new PluginLoadException(scan.broken().size() + (scan.broken().size() == 1 ? " plugin folder cannot be loaded: " : " plugin folders cannot be loaded: ")
                     + String.join(", ", scan.broken().stream().map(PluginLoader.BrokenFolder::location).toList()));
         }
+    }
+
+    private static void printLicenses(Launcher launcher)
+    {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"PLUGIN", "JAR", "LICENCE"});
+        PluginLoader.Scan scan = launcher.scanPlugins();
+        for (InstalledPlugin plugin : scan.plugins()) {
+            for (PluginLicenses.Jar jar : PluginLicenses.of(launcher.home().resolve("plugins").resolve(plugin.name()))) {
+                rows.add(new String[] {plugin.name(), jar.file(), jar.license()});
+            }
+        }
+        Table.print(launcher.out(), rows);
+        launcher.out().println();
+        launcher.out().println("A distribution that ships a GPL-3.0 jar is GPL-3.0 as a whole.");
+        launcher.out().println("Licences from the project's table of the libraries its plugins bundle, else a jar's Bundle-License header or its POM, else unknown.");
     }
 }
