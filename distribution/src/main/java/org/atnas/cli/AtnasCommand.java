@@ -3,6 +3,7 @@ package org.atnas.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -23,6 +24,17 @@ final class AtnasCommand
     AtnasCommand(Launcher launcher)
     {
         this.launcher = launcher;
+    }
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME", scope = picocli.CommandLine.ScopeType.LOCAL,
+            description = "Where plugins run: classloader (a class loader per plugin folder; the default) or osgi (a bundle per plugin folder in an embedded Apache Felix framework).")
+    void runtime(String runtime)
+    {
+        switch (runtime) {
+            case "classloader" -> launcher.useOsgi(false);
+            case "osgi" -> launcher.useOsgi(true);
+            default -> throw new ParameterException(spec.commandLine(), "Unknown runtime [" + runtime + "] for --runtime; known: [classloader, osgi]");
+        }
     }
 
     @Override
