@@ -26,7 +26,7 @@ final class AtnasCommand
         this.launcher = launcher;
     }
 
-    @Option(names = "--runtime", paramLabel = "RUNTIME", scope = picocli.CommandLine.ScopeType.LOCAL,
+    @Option(names = "--runtime", paramLabel = "RUNTIME",
             description = "Where plugins run: classloader (a class loader per plugin folder; the default) or osgi (a bundle per plugin folder in an embedded Apache Felix framework).")
     void runtime(String runtime)
     {
