@@ -64,8 +64,13 @@ final class PluginsCommand
             out.println("With native libraries: " + String.join(", ", natives) + ". A native library binds to one class loader per JVM, in both runtimes: such a plugin is loaded once per process and never unloaded.");
         }
         out.println(registry.plugins().size() + " plugins in " + launcher.home().resolve("plugins"));
+        failIfBroken(scan);
+    }
+
+    /** The healthy plugins are listed; the exit code still says the installation needs fixing. */
+    private static void failIfBroken(PluginLoader.Scan scan)
+    {
         if (!scan.broken().isEmpty()) {
-            // the healthy plugins are listed; the exit code still says the installation needs fixing
             throw new PluginLoadException(scan.broken().size() + (scan.broken().size() == 1 ? " plugin folder cannot be loaded: " : " plugin folders cannot be loaded: ")
                     + String.join(", ", scan.broken().stream().map(PluginLoader.BrokenFolder::location).toList()));
         }
@@ -85,6 +90,7 @@ final class PluginsCommand
         launcher.out().println();
         launcher.out().println("A distribution that ships a GPL-3.0 jar is GPL-3.0 as a whole.");
         launcher.out().println("Licences from the project's table of the libraries its plugins bundle, else a jar's Bundle-License header or its POM, else unknown.");
+        failIfBroken(scan);
     }
 
     /** Whether a jar of the folder holds a shared library (.so, .dll, .dylib, .jnilib). */
