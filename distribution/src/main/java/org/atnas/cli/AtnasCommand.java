@@ -3,6 +3,7 @@ package org.atnas.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = AtnasCommand.Version.class,
         description = "Across-Task Neural Architecture Search (AT-NAS) on the JVM.",
-        subcommands = {PluginsCommand.class, ConfigCommand.class, DataCommand.class, SearchCommand.class, TrainCommand.class, StudyCommand.class, EvaluateCommand.class, AdaptCommand.class, PredictCommand.class, ExportCommand.class, PlotCommand.class, BenchCommand.class})
+        subcommands = {PluginsCommand.class, DistCommand.class, ConfigCommand.class, DataCommand.class, SearchCommand.class, TrainCommand.class, StudyCommand.class, EvaluateCommand.class, AdaptCommand.class, PredictCommand.class, ExportCommand.class, PlotCommand.class, BenchCommand.class})
 final class AtnasCommand
         implements Runnable
 {
@@ -23,6 +24,17 @@ final class AtnasCommand
     AtnasCommand(Launcher launcher)
     {
         this.launcher = launcher;
+    }
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME",
+            description = "Where plugins run: classloader (a class loader per plugin folder; the default) or osgi (a bundle per plugin folder in an embedded Apache Felix framework).")
+    void runtime(String runtime)
+    {
+        switch (runtime) {
+            case "classloader" -> launcher.useOsgi(false);
+            case "osgi" -> launcher.useOsgi(true);
+            default -> throw new ParameterException(spec.commandLine(), "Unknown runtime [" + runtime + "] for --runtime; known: [classloader, osgi]");
+        }
     }
 
     @Override

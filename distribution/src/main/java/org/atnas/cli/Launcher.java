@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -16,6 +17,7 @@ import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.config.ConfigurationException;
 import org.atnas.core.plugin.InstalledPlugin;
+import org.atnas.core.plugin.OsgiRuntime;
 import org.atnas.core.plugin.PluginLoadException;
 import org.atnas.core.plugin.PluginLoader;
 import picocli.CommandLine;
@@ -33,6 +35,8 @@ public final class Launcher
     private final PrintWriter out;
     private final PrintWriter err;
     private List<InstalledPlugin> plugins;
+    private boolean osgi;
+    private OsgiRuntime osgiRuntime;
 
     Launcher(Path home, PrintWriter out, PrintWriter err)
     {
@@ -112,10 +116,35 @@ public final class Launcher
         return err;
     }
 
+    /** Whether plugins run as bundles of an embedded OSGi framework ({@code --runtime osgi}) rather than in class loaders of their own. */
+    void useOsgi(boolean osgi)
+    {
+        this.osgi = osgi;
+    }
+
     /** Every folder of {@code <home>/plugins}: the healthy plugins and the broken folders with their errors. */
     PluginLoader.Scan scanPlugins()
     {
-        return new PluginLoader(Launcher.class.getClassLoader()).scanFolders(home.resolve("plugins"));
+        return pluginLoader().scanFolders(home.resolve("plugins"));
+    }
+
+    private PluginLoader pluginLoader()
+    {
+        if (!osgi) {
+            return new PluginLoader(Launcher.class.getClassLoader());
+        }
+        if (osgiRuntime == null) {
+            try {
+                osgiRuntime = new OsgiRuntime(Files.createTempDirectory("atnas-osgi-"));
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Cannot create a folder for the OSGi framework: " + e.getMessage(), e);
+            }
+            // the framework's threads and storage last as long as the process that uses its bundles
+            OsgiRuntime started = osgiRuntime;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "atnas-osgi-stop"));
+        }
+        return new PluginLoader(Launcher.class.getClassLoader(), osgiRuntime);
     }
 
     /**
@@ -126,7 +155,7 @@ public final class Launcher
     List<InstalledPlugin> plugins()
     {
         if (plugins == null) {
-            plugins = new PluginLoader(Launcher.class.getClassLoader()).loadFolders(home.resolve("plugins"));
+            plugins = pluginLoader().loadFolders(home.resolve("plugins"));
         }
         return plugins;
     }

@@ -1,8 +1,14 @@
 package org.atnas.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 import org.atnas.core.ServiceType;
 import org.atnas.core.plugin.InstalledPlugin;
@@ -11,6 +17,7 @@ import org.atnas.core.plugin.PluginLoader;
 import org.atnas.core.plugin.PluginRegistry;
 import org.atnas.core.plugin.RegisteredComponent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code atnas plugins}: what is installed. */
@@ -22,10 +29,17 @@ final class PluginsCommand
     @ParentCommand
     AtnasCommand parent;
 
+    @Option(names = "--licenses", description = "Lists every jar of every plugin folder with its licence instead (also written as plugins/NAME/LICENSES by atnas dist).")
+    boolean licenses;
+
     @Override
     public void run()
     {
         Launcher launcher = parent.launcher;
+        if (licenses) {
+            printLicenses(launcher);
+            return;
+        }
         PluginLoader.Scan scan = launcher.scanPlugins();
         PluginRegistry registry = new PluginRegistry(scan.plugins());
         List<String[]> rows = new ArrayList<>();
@@ -45,11 +59,55 @@ final class PluginsCommand
         Table.print(launcher.out(), rows);
         PrintWriter out = launcher.out();
         out.println();
+        List<String> natives = registry.plugins().stream().filter(plugin -> carriesNativeLibraries(launcher.home().resolve("plugins").resolve(plugin.name()))).map(InstalledPlugin::name).toList();
+        if (!natives.isEmpty()) {
+            out.println("With native libraries: " + String.join(", ", natives) + ". A native library binds to one class loader per JVM, in both runtimes: such a plugin is loaded once per process and never unloaded.");
+        }
         out.println(registry.plugins().size() + " plugins in " + launcher.home().resolve("plugins"));
+        failIfBroken(scan);
+    }
+
+    /** The healthy plugins are listed; the exit code still says the installation needs fixing. */
+    private static void failIfBroken(PluginLoader.Scan scan)
+    {
         if (!scan.broken().isEmpty()) {
-            // the healthy plugins are listed; the exit code still says the installation needs fixing
             throw new PluginLoadException(scan.broken().size() + (scan.broken().size() == 1 ? " plugin folder cannot be loaded: " : " plugin folders cannot be loaded: ")
                     + String.join(", ", scan.broken().stream().map(PluginLoader.BrokenFolder::location).toList()));
+        }
+    }
+
+    private static void printLicenses(Launcher launcher)
+    {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"PLUGIN", "JAR", "LICENCE"});
+        PluginLoader.Scan scan = launcher.scanPlugins();
+        for (InstalledPlugin plugin : scan.plugins()) {
+            for (PluginLicenses.Jar jar : PluginLicenses.of(launcher.home().resolve("plugins").resolve(plugin.name()))) {
+                rows.add(new String[] {plugin.name(), jar.file(), jar.license()});
+            }
+        }
+        Table.print(launcher.out(), rows);
+        launcher.out().println();
+        launcher.out().println("A distribution that ships a GPL-3.0 jar is GPL-3.0 as a whole.");
+        launcher.out().println("Licences from the project's table of the libraries its plugins bundle, else a jar's Bundle-License header or its POM, else unknown.");
+        failIfBroken(scan);
+    }
+
+    /** Whether a jar of the folder holds a shared library (.so, .dll, .dylib, .jnilib). */
+    private static boolean carriesNativeLibraries(Path folder)
+    {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path jar : files.filter(file -> file.getFileName().toString().endsWith(".jar")).toList()) {
+                try (JarFile opened = new JarFile(jar.toFile())) {
+                    if (opened.stream().anyMatch(entry -> entry.getName().matches(".*\\.(so(\\.[0-9.]+)?|dll|dylib|jnilib)"))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the jars of plugin folder [" + folder + "]", e);
         }
     }
 }

@@ -44,11 +44,55 @@ public final class PluginLoader
     private static final Map<String, InstalledPlugin> LOADED = new ConcurrentHashMap<>();
 
     private final ClassLoader host;
+    private final FolderClassLoaders loaders;
 
-    /** @param host the class loader that holds the API (the plugins' parent for API packages) */
+    /**
+     * Makes the class loader of one plugin folder: the runtime the plugins run in. Discovery and
+     * wiring are the same whatever the runtime.
+     */
+    public interface FolderClassLoaders
+    {
+        /**
+         * @param name the folder's name
+         * @param location {@code plugins/<name>}, for messages
+         * @param jars the folder's jars, in name order
+         * @throws PluginLoadException naming the location if the folder cannot be loaded
+         */
+        ClassLoader create(String name, String location, List<Path> jars);
+    }
+
+    /**
+     * The class-loader runtime: one {@link PluginClassLoader} per folder.
+     *
+     * @param host the class loader that holds the API (the plugins' parent for API packages)
+     */
     public PluginLoader(ClassLoader host)
     {
+        this(host, (name, location, jars) -> new PluginClassLoader("plugin-" + name, urls(jars, location), host));
+    }
+
+    /**
+     * @param host the class loader that holds the API, for plugins found on its class path
+     * @param loaders makes each folder's class loader: the runtime the plugins run in
+     */
+    public PluginLoader(ClassLoader host, FolderClassLoaders loaders)
+    {
         this.host = requireNonNull(host, "host is null");
+        this.loaders = requireNonNull(loaders, "loaders is null");
+    }
+
+    private static URL[] urls(List<Path> jars, String location)
+    {
+        URL[] urls = new URL[jars.size()];
+        for (int i = 0; i < urls.length; i++) {
+            try {
+                urls[i] = jars.get(i).toUri().toURL();
+            }
+            catch (MalformedURLException e) {
+                throw new PluginLoadException("Plugin folder [" + location + "]: bad jar path " + jars.get(i), e);
+            }
+        }
+        return urls;
     }
 
     /**
@@ -118,7 +162,7 @@ public final class PluginLoader
         for (Path folder : folders) {
             String location = pluginsDirectory.getFileName() + "/" + folder.getFileName();
             try {
-                String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host);
+                String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host) + "|" + System.identityHashCode(loaders);
                 InstalledPlugin plugin = LOADED.get(key);
                 if (plugin == null) {
                     plugin = loadFolder(folder, location);
@@ -171,19 +215,14 @@ public final class PluginLoader
         if (jars.isEmpty()) {
             throw new PluginLoadException("Plugin folder [" + location + "] holds no jar file");
         }
-        URL[] urls = new URL[jars.size()];
         String version = "unknown";
         boolean hasServiceFile = false;
         for (int i = 0; i < jars.size(); i++) {
             try (JarFile jar = new JarFile(jars.get(i).toFile())) {
-                urls[i] = jars.get(i).toUri().toURL();
                 if (jar.getEntry(SERVICE_FILE) != null) {
                     hasServiceFile = true;
                     version = versionOf(jar);
                 }
-            }
-            catch (MalformedURLException e) {
-                throw new PluginLoadException("Plugin folder [" + location + "]: bad jar path " + jars.get(i), e);
             }
             catch (IOException e) {
                 throw new PluginLoadException("Plugin folder [" + location + "]: " + jars.get(i).getFileName() + " is not a readable jar file: " + e.getMessage(), e);
@@ -193,7 +232,7 @@ public final class PluginLoader
             throw new PluginLoadException("Plugin folder [" + location + "] holds no implementation of " + Plugin.class.getName() + " (none of its jars has " + SERVICE_FILE + ")");
         }
         String name = folder.getFileName().toString();
-        PluginClassLoader loader = new PluginClassLoader("plugin-" + name, urls, host);
+        ClassLoader loader = loaders.create(name, location, jars);
         List<Plugin> found = discover(loader, location);
         if (found.size() != 1) {
             throw new PluginLoadException("Plugin folder [" + location + "] must hold exactly one implementation of " + Plugin.class.getName() + ", found " + found.size() + ": " + found.stream().map(plugin -> plugin.getClass().getName()).toList());

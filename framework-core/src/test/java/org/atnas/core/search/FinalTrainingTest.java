@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.SupernetState;
 import org.atnas.api.network.ParameterSpec;
-import org.atnas.api.testing.QuadraticBackend.QuadraticSupernet;
+import org.atnas.conformance.QuadraticBackend.QuadraticSupernet;
 import org.atnas.core.config.SettingValues;
 import org.atnas.core.data.TaskSampler;
 import org.atnas.searchspace.darts.DartsSearchSpace;

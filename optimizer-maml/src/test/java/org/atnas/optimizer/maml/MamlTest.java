@@ -11,8 +11,8 @@ import org.atnas.api.Subnet;
 import org.atnas.api.SupernetState;
 import org.atnas.api.Task;
 import org.atnas.api.network.NetworkDescription;
-import org.atnas.api.testing.QuadraticBackend;
-import org.atnas.api.testing.QuadraticBackend.QuadraticSupernet;
+import org.atnas.conformance.QuadraticBackend;
+import org.atnas.conformance.QuadraticBackend.QuadraticSupernet;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package org.atnas.api.testing;
+package org.atnas.conformance;
 
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.atnas.api.BackendCapability;
 import org.atnas.api.BackendWorker;
@@ -28,6 +30,8 @@ import org.atnas.api.network.ParameterSpec;
  * {@code c + (1 − lr)^M (w − c)}, and through differentiable steps the gradient with respect to
  * the starting weights carries a factor {@code (1 − lr)} per step. Accuracy is {@code 1 / (1 + loss)}.
  * The outer update is Adam, as the contract says; the last mean meta-gradient is kept for tests.
+ * The supernet counts the weights, gradients and losses its workers made and nobody closed yet
+ * ({@link QuadraticSupernet#openHandles()}), so that tests can check who closes what.
  */
 public final class QuadraticBackend
         implements WeightBackend
@@ -72,6 +76,7 @@ public final class QuadraticBackend
         private final Map<String, Long> steps = new HashMap<>();
         private Map<String, double[]> lastMean = Map.of();
         private int applied;
+        private final AtomicInteger open = new AtomicInteger();
 
         private final boolean secondOrder;
 
@@ -94,6 +99,12 @@ public final class QuadraticBackend
         public synchronized Map<String, double[]> lastMeanGradient()
         {
             return lastMean;
+        }
+
+        /** How many weights, gradients and losses this supernet's workers made that are not closed yet. */
+        public int openHandles()
+        {
+            return open.get();
         }
 
         /** How many outer updates were applied. */
@@ -209,10 +220,12 @@ public final class QuadraticBackend
             implements Weights, Gradient
     {
         final Map<String, double[]> values;
+        private final Handle handle;
 
-        Vectors(Map<String, double[]> values)
+        Vectors(Map<String, double[]> values, AtomicInteger open)
         {
             this.values = values;
+            this.handle = new Handle(open);
         }
 
         @Override
@@ -224,7 +237,30 @@ public final class QuadraticBackend
         }
 
         @Override
-        public void close() {}
+        public void close()
+        {
+            handle.close();
+        }
+    }
+
+    /** One open handle in a supernet's count until it is closed; closing twice counts once. */
+    private static final class Handle
+    {
+        private final AtomicInteger open;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Handle(AtomicInteger open)
+        {
+            this.open = open;
+            open.incrementAndGet();
+        }
+
+        void close()
+        {
+            if (closed.compareAndSet(false, true)) {
+                open.decrementAndGet();
+            }
+        }
     }
 
     private static final class QuadraticWeights
@@ -233,9 +269,9 @@ public final class QuadraticBackend
         /** The weights these were made from by differentiable steps, with d(these) / d(those) per element. */
         final Map<QuadraticWeights, Double> derivatives;
 
-        QuadraticWeights(Map<String, double[]> values, Map<QuadraticWeights, Double> derivatives)
+        QuadraticWeights(Map<String, double[]> values, Map<QuadraticWeights, Double> derivatives, AtomicInteger open)
         {
-            super(values);
+            super(values, open);
             this.derivatives = derivatives;
         }
     }
@@ -244,9 +280,9 @@ public final class QuadraticBackend
             extends Vectors
     {
         /** d(gradient) / d(weights) = 1 for this loss: a step with it multiplies derivatives by (1 − lr). */
-        GraphGradient(Map<String, double[]> values)
+        GraphGradient(Map<String, double[]> values, AtomicInteger open)
         {
-            super(values);
+            super(values, open);
         }
     }
 
@@ -257,7 +293,7 @@ public final class QuadraticBackend
         public void close() {}
     }
 
-    private record QuadraticLoss(QuadraticWeights weights, double center, double value)
+    private record QuadraticLoss(QuadraticWeights weights, double center, double value, Handle handle)
             implements Loss
     {
         @Override
@@ -267,7 +303,10 @@ public final class QuadraticBackend
         }
 
         @Override
-        public void close() {}
+        public void close()
+        {
+            handle.close();
+        }
     }
 
     private static final class QuadraticWorker
@@ -298,7 +337,7 @@ public final class QuadraticBackend
             for (ParameterSpec spec : ((QuadraticSubnet) subnet).description().parameters()) {
                 copy.put(spec.name(), supernet.value(spec.name()));
             }
-            return new QuadraticWeights(copy, Map.of());
+            return new QuadraticWeights(copy, Map.of(), supernet.open);
         }
 
         @Override
@@ -315,7 +354,7 @@ public final class QuadraticBackend
                     loss += 0.5 * (value - center) * (value - center);
                 }
             }
-            return new QuadraticLoss((QuadraticWeights) weights, center, loss);
+            return new QuadraticLoss((QuadraticWeights) weights, center, loss, new Handle(supernet.open));
         }
 
         @Override
@@ -343,7 +382,7 @@ public final class QuadraticBackend
                 }
                 gradient.put(name, g);
             });
-            return createGraph ? new GraphGradient(gradient) : new Vectors(gradient);
+            return createGraph ? new GraphGradient(gradient, supernet.open) : new Vectors(gradient, supernet.open);
         }
 
         @Override
@@ -365,7 +404,7 @@ public final class QuadraticBackend
                 derivatives.put(current, step);
                 current.derivatives.forEach((ancestor, derivative) -> derivatives.put(ancestor, derivative * step));
             }
-            return new QuadraticWeights(next, derivatives);
+            return new QuadraticWeights(next, derivatives, supernet.open);
         }
 
         @Override
@@ -380,7 +419,7 @@ public final class QuadraticBackend
                 }
                 difference.put(name, d);
             });
-            return new Vectors(difference);
+            return new Vectors(difference, supernet.open);
         }
 
         @Override
