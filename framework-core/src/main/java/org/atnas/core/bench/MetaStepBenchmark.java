@@ -124,7 +124,8 @@ public final class MetaStepBenchmark
             tasks.add(sampler.sample(t));
         }
         Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("search.population", "1");
+        // the smallest population the settings accept; the benchmark never evolves it
+        keys.put("search.population", "2");
         keys.put("search.arch-batch", "1");
         keys.put("search.task-batch", Integer.toString(settings.metaBatch()));
         keys.put("search.task-pool", Integer.toString(settings.metaBatch()));
