@@ -102,7 +102,7 @@ final class DjlNetwork
                 yield norm(conv(conv(Activation.relu(half), weight(weights, p + ".dw2.weight"), 1, 1, op.inChannels()), weight(weights, p + ".pw2.weight"), 1, 1, 1), weights, p + ".bn2", norms);
             }
             case DIL_CONV -> norm(conv(conv(Activation.relu(x), weight(weights, p + ".dw.weight"), s, d, op.inChannels()), weight(weights, p + ".pw.weight"), 1, 1, 1), weights, p + ".bn", norms);
-            case MAX_POOL_BN -> norm(maxPool(x, k, s), weights, p + ".bn", norms);
+            case MAX_POOL_BN -> norm(Pool.maxPool2d(x, new Shape(k, k), new Shape(s, s), new Shape(k / 2, k / 2), false), weights, p + ".bn", norms);
             case AVG_POOL_BN -> norm(avgPool(x, k, s, k / 2), weights, p + ".bn", norms);
             case AVG_POOL -> avgPool(x, k, s, k / 2);
             case SKIP -> x;
@@ -125,23 +125,6 @@ final class DjlNetwork
         int kernel = (int) weight.getShape().get(2);
         int padding = dilation * (kernel - 1) / 2;
         return Conv2d.conv2d(x, weight, null, new Shape(stride, stride), new Shape(padding, padding), new Shape(dilation, dilation), groups).singletonOrThrow();
-    }
-
-    /**
-     * Max pooling on a channels-last copy of the input: libtorch's kernel for NCHW tensors loops over
-     * one plane at a time (11 ms for 75×32×28×28, a fifth of a query pass), its channels-last kernel
-     * runs over the channels in vector registers. The maxima and the positions they come from are the
-     * same, so are the values and the gradients; the result is copied back to NCHW, so the batch norm
-     * that follows sums in the same order as before.
-     */
-    private static NDArray maxPool(NDArray x, int kernel, int stride)
-    {
-        Shape shape = x.getShape();
-        // reshaping a permuted array copies it: NHWC in memory, viewed as NCHW (channels-last strides)
-        NDArray channelsLast = x.transpose(0, 2, 3, 1).reshape(-1).reshape(shape.get(0), shape.get(2), shape.get(3), shape.get(1)).transpose(0, 3, 1, 2);
-        NDArray pooled = Pool.maxPool2d(channelsLast, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(kernel / 2, kernel / 2), false);
-        // the same copy back: a contiguous NCHW array
-        return pooled.reshape(-1).reshape(pooled.getShape());
     }
 
     private static NDArray avgPool(NDArray x, int kernel, int stride, int padding)
