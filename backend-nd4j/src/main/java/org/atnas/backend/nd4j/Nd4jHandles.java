@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The handles of the ND4J backend, owned by one worker. Each handle owns its arrays and frees their
- * native memory when it is closed: ND4J would otherwise free it only once the garbage collector
- * has found the Java objects, which with a small heap happens too rarely.
+ * native memory when it is closed: ND4J would otherwise free it only once a garbage collection
+ * has found the Java objects dead (see {@link NativeMemory}).
  */
 final class Nd4jHandles
 {
