@@ -50,6 +50,15 @@ final class MetaStepCommand
     @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed meta-steps; the median is reported (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--cells", defaultValue = "2", paramLabel = "N", description = "Cells of the DARTS network (default: ${DEFAULT-VALUE}, the protocol's).")
+    int cells;
+
+    @Option(names = "--channels", defaultValue = "16", paramLabel = "C", description = "Channels of the first cell (default: ${DEFAULT-VALUE}, the protocol's).")
+    int channels;
+
+    @Option(names = "--ways", defaultValue = "5", paramLabel = "N", description = "Classes per task, 1 shot and 15 queries each (default: ${DEFAULT-VALUE}, the protocol's).")
+    int ways;
+
     @Option(names = "--rss-log", paramLabel = "FILE", description = "Also writes one JSON line per meta-step (warm-up included): its number, seconds and resident memory after it, to follow memory over many steps.")
     Path rssLog;
 
@@ -60,7 +69,7 @@ final class MetaStepCommand
     public void run()
     {
         Launcher launcher = parent.parent.launcher;
-        MetaStepBenchmark.Settings settings = new MetaStepBenchmark.Settings(threads, workers, metaBatch, innerSteps, warmup, steps);
+        MetaStepBenchmark.Settings settings = new MetaStepBenchmark.Settings(threads, workers, metaBatch, innerSteps, warmup, steps, cells, channels, ways);
         Configuration user = config.load(launcher, Map.of(), "--set");
         String backend = user.get(ServiceType.BACKEND.key()).map(Configuration.Entry::value).orElse(ServiceType.BACKEND.defaultName());
         Map<String, String> workload = MetaStepBenchmark.workload(new PluginRegistry(launcher.plugins()), backend, settings);

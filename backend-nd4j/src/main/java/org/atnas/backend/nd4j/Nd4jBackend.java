@@ -27,17 +27,20 @@ public final class Nd4jBackend
     private static final Logger log = LoggerFactory.getLogger(Nd4jBackend.class);
 
     private final DataType dataType;
+    private final NativeMemory memory;
 
     /**
      * Starts ND4J.
      *
      * @param threads OpenMP threads per operation; 0 leaves ND4J's default (all cores)
+     * @param collectAboveMegabytes resident memory above which a pass requests a garbage collection (see {@link NativeMemory}); 0 for never
      * @param dataType FLOAT, or DOUBLE for gradient checks
      * @throws IllegalStateException naming the cause when the natives do not load
      */
-    public Nd4jBackend(int threads, DataType dataType)
+    public Nd4jBackend(int threads, int collectAboveMegabytes, DataType dataType)
     {
         this.dataType = requireNonNull(dataType, "dataType is null");
+        this.memory = new NativeMemory(collectAboveMegabytes);
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new IllegalArgumentException("The ND4J backend computes in FLOAT or DOUBLE, not " + dataType);
         }
@@ -74,7 +77,7 @@ public final class Nd4jBackend
     @Override
     public Supernet createSupernet(NetworkDescription supernet, MetaUpdate metaUpdate, long seed)
     {
-        return new Nd4jSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, seed);
+        return new Nd4jSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, memory, seed);
     }
 
     @Override

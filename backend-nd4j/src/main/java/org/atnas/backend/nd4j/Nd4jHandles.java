@@ -11,7 +11,11 @@ import org.atnas.api.network.NetworkDescription;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The handles of the ND4J backend: heap-managed ND4J arrays, owned by one worker. */
+/**
+ * The handles of the ND4J backend, owned by one worker. Each handle owns its arrays and frees their
+ * native memory when it is closed: ND4J would otherwise free it only once a garbage collection
+ * has found the Java objects dead (see {@link NativeMemory}).
+ */
 final class Nd4jHandles
 {
     private Nd4jHandles() {}
@@ -29,7 +33,16 @@ final class Nd4jHandles
 
         public final void close()
         {
-            closed = true;
+            if (!closed) {
+                closed = true;
+                release();
+            }
+        }
+
+        /** Frees the arrays the handle owns; called once, by the first {@link #close}. */
+        void release()
+        {
+            // a subnet owns no arrays: its graph belongs to the worker
         }
 
         final void checkOpen()
@@ -71,6 +84,12 @@ final class Nd4jHandles
             super(worker);
             this.arrays = arrays;
         }
+
+        @Override
+        void release()
+        {
+            Nd4jArrays.close(arrays.values());
+        }
     }
 
     static final class Nd4jGradient
@@ -83,6 +102,12 @@ final class Nd4jHandles
         {
             super(worker);
             this.arrays = arrays;
+        }
+
+        @Override
+        void release()
+        {
+            Nd4jArrays.close(arrays.values());
         }
 
         Map<String, INDArray> arrays()
@@ -109,13 +134,15 @@ final class Nd4jHandles
     /**
      * A forward pass: the loss, the accuracy, and the gradient with respect to the weights it
      * was computed with, computed in the same pass (a first-order backend is asked for nothing else).
+     * The first gradient taken hands the arrays over ({@link #takeGradient}); until then the loss owns them.
      */
     static final class Nd4jLoss
             extends Handle
             implements Loss
     {
         final Nd4jWeights weights;
-        final Map<String, INDArray> gradient;
+        private final Map<String, INDArray> gradient;
+        private boolean handedOver;
         private final double value;
         private final double accuracy;
 
@@ -126,6 +153,27 @@ final class Nd4jHandles
             this.gradient = gradient;
             this.value = value;
             this.accuracy = accuracy;
+        }
+
+        /** The gradient's arrays: the first call takes them over (a gradient usually outlives its loss), later calls get copies. */
+        Map<String, INDArray> takeGradient()
+        {
+            checkOpen();
+            if (!handedOver) {
+                handedOver = true;
+                return gradient;
+            }
+            Map<String, INDArray> copy = new LinkedHashMap<>();
+            gradient.forEach((name, array) -> copy.put(name, array.dup()));
+            return copy;
+        }
+
+        @Override
+        void release()
+        {
+            if (!handedOver) {
+                Nd4jArrays.close(gradient.values());
+            }
         }
 
         @Override

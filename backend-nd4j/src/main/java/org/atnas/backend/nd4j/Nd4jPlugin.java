@@ -16,6 +16,8 @@ public final class Nd4jPlugin
 {
     static final Setting<Integer> THREADS = Setting.integer("nd4j.threads", 1, 0, 1024,
             "OpenMP threads per ND4J operation; 0 for ND4J's default (one per core). One thread per worker was the fastest on small cells.");
+    static final Setting<Integer> COLLECT_ABOVE = Setting.integer("nd4j.collect-above-mb", 1536, 0, 1_048_576,
+            "ND4J frees native arrays only once the JVM has collected their Java objects: when the process's resident memory is above this many MB after a pass, a collection is requested (at most once a second); 0 never requests one.");
     static final Setting<String> PRECISION = Setting.oneOf("nd4j.precision", "float32", List.of("float32", "float64"),
             "Floating-point precision of the supernet: float32, or float64 (slower; for gradient checks).");
 
@@ -30,7 +32,7 @@ public final class Nd4jPlugin
     {
         return List.of(ComponentFactory.of(WeightBackend.class, Nd4jBackend.NAME,
                 "ND4J SameDiff (CPU natives), weight-sharing supernet, first-order gradients",
-                List.of(THREADS, PRECISION),
+                List.of(THREADS, COLLECT_ABOVE, PRECISION),
                 this::create));
     }
 
@@ -42,6 +44,6 @@ public final class Nd4jPlugin
             case "float64" -> DataType.DOUBLE;
             default -> throw new IllegalArgumentException("Invalid value [" + precision + "] for key [" + PRECISION.key() + "]: expected float32 or float64");
         };
-        return new Nd4jBackend(context.get(THREADS), dataType);
+        return new Nd4jBackend(context.get(THREADS), context.get(COLLECT_ABOVE), dataType);
     }
 }

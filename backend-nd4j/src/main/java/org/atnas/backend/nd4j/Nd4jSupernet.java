@@ -30,17 +30,19 @@ final class Nd4jSupernet
     private final NetworkDescription description;
     private final MetaUpdate metaUpdate;
     private final DataType dataType;
+    private final NativeMemory memory;
     private final Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Map<String, INDArray> firstMoments = new HashMap<>();
     private final Map<String, INDArray> secondMoments = new HashMap<>();
     private final Map<String, Long> steps = new HashMap<>();
 
-    Nd4jSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, long seed)
+    Nd4jSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, NativeMemory memory, long seed)
     {
         this.description = description;
         this.metaUpdate = metaUpdate;
         this.dataType = dataType;
+        this.memory = memory;
         for (ParameterSpec spec : description.parameters()) {
             specs.put(spec.name(), spec);
             parameters.put(spec.name(), array(spec.initialValues(seed), spec));
@@ -50,6 +52,11 @@ final class Nd4jSupernet
     DataType dataType()
     {
         return dataType;
+    }
+
+    NativeMemory memory()
+    {
+        return memory;
     }
 
     /** A worker's own copy of a parameter. */

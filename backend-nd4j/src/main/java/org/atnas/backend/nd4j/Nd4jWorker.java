@@ -84,36 +84,56 @@ final class Nd4jWorker
         NetworkDescription description = network.network.description();
         INDArray input = input(batch);
         INDArray labels = Nd4j.zeros(supernet.dataType(), batch.size(), description.classes());
-        for (int i = 0; i < batch.size(); i++) {
-            int label = batch.labels()[i];
-            if (label < 0 || label >= description.classes()) {
-                throw new IllegalArgumentException("Label " + label + " of image " + i + " is outside the subnet's " + description.classes() + " classes");
+        OutAndGrad result = null;
+        INDArray predicted = null;
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                int label = batch.labels()[i];
+                if (label < 0 || label >= description.classes()) {
+                    throw new IllegalArgumentException("Label " + label + " of image " + i + " is outside the subnet's " + description.classes() + " classes");
+                }
+                labels.putScalar(i, label, 1.0);
             }
-            labels.putScalar(i, label, 1.0);
-        }
-        network.network.bind(values.arrays);
-        OutAndGrad result = network.network.graph().calculateGradientsAndOutputs(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels),
-                java.util.List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS), network.network.parameters());
-        double value = result.getOutputs().get(Nd4jNetwork.LOSS).getDouble(0);
-        INDArray predicted = result.getOutputs().get(Nd4jNetwork.LOGITS).argMax(1);
-        int correct = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            if (predicted.getInt(i) == batch.labels()[i]) {
-                correct++;
+            network.network.bind(values.arrays);
+            result = network.network.graph().calculateGradientsAndOutputs(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels),
+                    java.util.List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS), network.network.parameters());
+            double value = result.getOutputs().get(Nd4jNetwork.LOSS).getDouble(0);
+            predicted = result.getOutputs().get(Nd4jNetwork.LOGITS).argMax(1);
+            int correct = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                if (predicted.getInt(i) == batch.labels()[i]) {
+                    correct++;
+                }
             }
+            Map<String, INDArray> gradient = new LinkedHashMap<>();
+            for (String name : network.network.parameters()) {
+                // the graph reuses its buffers in the next call: the gradient is copied out
+                gradient.put(name, result.getGradients().get(name).dup());
+            }
+            return new Nd4jLoss(this, values, gradient, value, (double) correct / batch.size());
         }
-        Map<String, INDArray> gradient = new LinkedHashMap<>();
-        for (String name : network.network.parameters()) {
-            // the graph reuses its buffers in the next call: the gradient is copied out
-            gradient.put(name, result.getGradients().get(name).dup());
+        finally {
+            // what the pass returned and read is freed now, not when the collector finds it (the activations are the graph session's)
+            Nd4jArrays.close(input);
+            Nd4jArrays.close(labels);
+            Nd4jArrays.close(predicted);
+            if (result != null) {
+                Nd4jArrays.close(result.getOutputs().values());
+                Nd4jArrays.close(result.getGradients().values());
+            }
+            supernet.memory().afterPass();
         }
-        return new Nd4jLoss(this, values, gradient, value, (double) correct / batch.size());
     }
 
     /** The batch's pixels as an NCHW array of the supernet's type. */
     private INDArray input(ImageBatch batch)
     {
-        return Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c').castTo(supernet.dataType());
+        INDArray pixels = Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c');
+        INDArray input = pixels.castTo(supernet.dataType());
+        if (input != pixels) {
+            pixels.close();
+        }
+        return input;
     }
 
     @Override
@@ -127,9 +147,17 @@ final class Nd4jWorker
         INDArray input = input(batch);
         // the graph's loss needs labels to be fed; the logits do not depend on them
         INDArray labels = Nd4j.zeros(supernet.dataType(), batch.size(), description.classes());
-        network.network.bind(values.arrays);
-        INDArray logits = network.network.graph().output(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels), Nd4jNetwork.LOGITS).get(Nd4jNetwork.LOGITS);
-        return Nd4jSupernet.floats(logits);
+        INDArray logits = null;
+        try {
+            network.network.bind(values.arrays);
+            logits = network.network.graph().output(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels), Nd4jNetwork.LOGITS).get(Nd4jNetwork.LOGITS);
+            return Nd4jSupernet.floats(logits);
+        }
+        finally {
+            Nd4jArrays.close(input);
+            Nd4jArrays.close(labels);
+            Nd4jArrays.close(logits);
+        }
     }
 
     @Override
@@ -153,7 +181,7 @@ final class Nd4jWorker
         if (withRespectTo != own.weights) {
             throw new IllegalArgumentException("Backend [" + Nd4jBackend.NAME + "] takes gradients with respect to the weights the loss was computed with only (first order)");
         }
-        return new Nd4jGradient(this, own.gradient);
+        return new Nd4jGradient(this, own.takeGradient());
     }
 
     @Override
@@ -166,7 +194,15 @@ final class Nd4jWorker
         Map<String, INDArray> directions = step.arrays();
         current.arrays.forEach((name, array) -> {
             INDArray direction = directions.get(name);
-            next.put(name, direction == null ? array : array.sub(direction.mul(learningRate)));
+            if (direction == null) {
+                // a copy: each weights handle owns (and frees) its arrays
+                next.put(name, array.dup());
+            }
+            else {
+                INDArray scaled = direction.mul(learningRate);
+                next.put(name, array.sub(scaled));
+                Nd4jArrays.close(scaled);
+            }
         });
         return new Nd4jWeights(this, next);
     }

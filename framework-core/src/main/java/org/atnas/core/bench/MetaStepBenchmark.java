@@ -17,6 +17,7 @@ import org.atnas.api.ArchitectureCode;
 import org.atnas.api.ImageShape;
 import org.atnas.api.SearchSpace;
 import org.atnas.api.Task;
+import org.atnas.api.network.NetworkDescription;
 import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
 import org.atnas.core.config.SettingValues;
@@ -42,8 +43,13 @@ import static java.util.Objects.requireNonNull;
 public final class MetaStepBenchmark
 {
     private static final ImageShape INPUT = new ImageShape(1, 28, 28);
-    private static final int WAYS = 5;
     private static final int QUERIES = 15;
+    /**
+     * FLOPs of one image's forward and backward pass per multiply-add of its forward pass: 2 for the
+     * forward pass, twice that for the backward pass (the gradients of the inputs and of the weights),
+     * the usual convention; element-wise ops (batch norm, pooling) are not counted.
+     */
+    private static final int FLOPS_PER_MULTIPLY_ADD = 6;
     private static final double INNER_LR = 0.01;
 
     /**
@@ -55,13 +61,19 @@ public final class MetaStepBenchmark
      * @param innerSteps inner SGD steps
      * @param warmup untimed meta-steps first
      * @param steps timed meta-steps; the median is reported
+     * @param cells cells of the DARTS network (the protocol: 2)
+     * @param channels C, the first cell's channels (the protocol: 16)
+     * @param ways classes per task (the protocol: 5)
      */
-    public record Settings(int threads, int workers, int metaBatch, int innerSteps, int warmup, int steps)
+    public record Settings(int threads, int workers, int metaBatch, int innerSteps, int warmup, int steps, int cells, int channels, int ways)
     {
         public Settings
         {
             if (threads < 1 || workers < 1 || metaBatch < 1 || innerSteps < 1 || warmup < 0 || steps < 1) {
                 throw new IllegalArgumentException("threads, workers, meta-batch, inner steps and steps must be at least 1 and warm-up at least 0, got " + this);
+            }
+            if (cells < 1 || channels < 2 || ways < 2) {
+                throw new IllegalArgumentException("cells must be at least 1, channels and ways at least 2, got " + this);
             }
             if (workers > metaBatch) {
                 throw new IllegalArgumentException("--workers (" + workers + ") is larger than --meta-batch (" + metaBatch + "): every worker needs a task");
@@ -72,10 +84,15 @@ public final class MetaStepBenchmark
     /** A line of the memory log: a meta-step, its seconds and the resident memory after it. */
     public record StepMemory(int step, boolean warmup, double seconds, double rssMb) {}
 
-    /** The figures, named as the peer names them. */
+    /**
+     * The figures, named as the peer names them; {@code gflops} is the convolutions' and the
+     * classifier's work (6 FLOPs per multiply-add and image, forward and backward) done per second
+     * of the median meta-step, an underestimate for second order, which differentiates through the
+     * inner steps as well.
+     */
     public record Result(String peer, int threads, long params, @JsonProperty("meta_step_s_median") double medianSeconds, @JsonProperty("meta_step_s_min") double minimumSeconds,
             @JsonProperty("tasks_per_s") double tasksPerSecond, @JsonProperty("peak_rss_mb") double peakResidentMegabytes, @JsonProperty("engine_overhead") double engineOverhead,
-            Workload config) {}
+            @JsonProperty("gflop_per_meta_step") double gigaflopPerMetaStep, @JsonProperty("gflops") double gigaflopsPerSecond, Workload config) {}
 
     /** The workload, named as the peer's {@code config} names it. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -93,8 +110,8 @@ public final class MetaStepBenchmark
     {
         Map<String, String> fixed = new LinkedHashMap<>();
         fixed.put(ServiceType.SEARCH_SPACE.key(), "darts");
-        fixed.put("darts.cells", "2");
-        fixed.put("darts.channels", "16");
+        fixed.put("darts.cells", Integer.toString(settings.cells()));
+        fixed.put("darts.channels", Integer.toString(settings.channels()));
         fixed.put("darts.stem-multiplier", "3");
         registry.find(ServiceType.BACKEND, backend).ifPresent(component -> {
             String key = component.name() + ".threads";
@@ -118,13 +135,14 @@ public final class MetaStepBenchmark
         SearchSpace space = atnas.instance(SearchSpace.class);
         ArchitectureCode dartsV2 = Optional.ofNullable(space.namedArchitectures().get("darts-v2"))
                 .orElseThrow(() -> new IllegalArgumentException("Search space [" + space.name() + "] has no architecture named darts-v2"));
-        TaskSampler sampler = randomTasks();
+        TaskSampler sampler = randomTasks(settings.ways());
         List<Task> tasks = new ArrayList<>();
         for (int t = 0; t < settings.metaBatch(); t++) {
             tasks.add(sampler.sample(t));
         }
         Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("search.population", "1");
+        // the smallest population the settings accept; the benchmark never evolves it
+        keys.put("search.population", "2");
         keys.put("search.arch-batch", "1");
         keys.put("search.task-batch", Integer.toString(settings.metaBatch()));
         keys.put("search.task-pool", Integer.toString(settings.metaBatch()));
@@ -140,9 +158,12 @@ public final class MetaStepBenchmark
         double[] seconds = new double[settings.steps()];
         double overhead;
         long parameters;
+        long multiplyAdds;
         try (SearchEngine engine = SearchEngine.start(atnas.injector(), new SearchModule(plan, new SearchData(sampler, sampler), scratch, Provenance.none(), Optional.empty()))) {
             MetaStep metaStep = engine.metaStep();
-            parameters = space.describe(dartsV2, INPUT, WAYS).parameterCount();
+            NetworkDescription network = space.describe(dartsV2, INPUT, settings.ways());
+            parameters = network.parameterCount();
+            multiplyAdds = network.multiplyAdds();
             for (int step = 0; step < settings.warmup() + settings.steps(); step++) {
                 long start = System.nanoTime();
                 metaStep.run(step + 1, pairs);
@@ -158,22 +179,26 @@ public final class MetaStepBenchmark
         Arrays.sort(sorted);
         double median = sorted[sorted.length / 2];
         Map<String, String> effective = atnas.configuration().effective();
-        Workload config = new Workload(settings.threads(), 2, 16, WAYS, 1, QUERIES, settings.metaBatch(), settings.innerSteps(), INNER_LR, settings.warmup(), settings.steps(),
+        Workload config = new Workload(settings.threads(), settings.cells(), settings.channels(), settings.ways(), 1, QUERIES, settings.metaBatch(), settings.innerSteps(), INNER_LR, settings.warmup(), settings.steps(),
                 settings.workers(), settings.threads() / settings.workers(), effective.get(ServiceType.BACKEND.key()), effective.get(ServiceType.META_OPTIMIZER.key()));
         String peer = "atnas-" + config.backend() + "-" + config.metaOptimizer();
-        return new Result(peer, settings.threads(), parameters, median, sorted[0], settings.metaBatch() / median, ProcessMemory.peakResidentMegabytes(), overhead, config);
+        // every task: the support set (ways images, 1 shot) once per inner step, then the query set
+        long images = (long) settings.metaBatch() * ((long) settings.innerSteps() * settings.ways() + (long) settings.ways() * QUERIES);
+        double gigaflop = FLOPS_PER_MULTIPLY_ADD * (double) multiplyAdds * images / 1e9;
+        return new Result(peer, settings.threads(), parameters, median, sorted[0], settings.metaBatch() / median, ProcessMemory.peakResidentMegabytes(), overhead, gigaflop, gigaflop / median,
+                config);
     }
 
-    /** Random pixels in [0, 1] like the peer's torch.rand: 5 classes with enough images for 1 shot and 15 queries. */
-    private static TaskSampler randomTasks()
+    /** Random pixels in [0, 1] like the peer's torch.rand: classes with enough images for 1 shot and 15 queries. */
+    private static TaskSampler randomTasks(int ways)
     {
         SplittableRandom random = new SplittableRandom(0);
         List<ImageClass> classes = new ArrayList<>();
-        for (int c = 0; c < WAYS; c++) {
+        for (int c = 0; c < ways; c++) {
             byte[] pixels = new byte[(1 + QUERIES) * INPUT.size()];
             random.nextBytes(pixels);
             classes.add(new ImageClass("random" + c, "random", INPUT, pixels));
         }
-        return new TaskSampler("benchmark", classes, Normalization.unit(1), WAYS, 1, QUERIES);
+        return new TaskSampler("benchmark", classes, Normalization.unit(1), ways, 1, QUERIES);
     }
 }
