@@ -139,7 +139,7 @@ class DistributionIT
             throws Exception
     {
         String launcher = DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString();
-        assertThat(process(temporary, launcher, "--version")).isEqualTo("atnas 0.1.0 (API 1.1)\n");
+        assertThat(process(temporary, launcher, "--version")).isEqualTo("atnas 0.1.0 (API 1.2)\n");
         assertThat(process(temporary, launcher, "plugins"))
                 .contains("backend-djl              0.1.0    1.1  backend         djl ")
                 .contains("backend-nd4j             0.1.0    1.1  backend         nd4j ")

@@ -48,7 +48,7 @@ class LauncherTest
     {
         Result version = run(home, "--version");
         assertThat(version.status()).isZero();
-        assertThat(version.out()).isEqualTo("atnas 0.1.0 (API 1.1)\n");
+        assertThat(version.out()).isEqualTo("atnas 0.1.0 (API 1.2)\n");
         // picocli reports a description it cannot format (a lone %) on System.err, past the launcher's writers
         java.io.PrintStream standardError = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
@@ -128,7 +128,7 @@ class LauncherTest
         PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
                 PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
         String noPlugin = "Plugin folder [plugins/broken] holds no implementation of org.atnas.api.plugin.Plugin (none of its jars has META-INF/services/org.atnas.api.plugin.Plugin)";
-        String oldApi = "Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1";
+        String oldApi = "Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.2; rebuild the plugin against API 1.2";
         // atnas plugins lists the healthy plugin and marks each broken folder with its error
         Result listed = run(home, "plugins");
         assertThat(listed.status()).isEqualTo(1);
@@ -185,7 +185,7 @@ class LauncherTest
         PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
                 PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
         assertThat(run(home, "config", "defaults"))
-                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1\n"));
+                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.2; rebuild the plugin against API 1.2\n"));
     }
 
     @Test
