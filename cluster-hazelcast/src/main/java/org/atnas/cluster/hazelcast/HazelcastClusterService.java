@@ -77,7 +77,7 @@ final class HazelcastClusterService
                 valid = port >= 1 && port <= 65535;
             }
             if (!valid) {
-                throw new IllegalArgumentException("Invalid member [" + member + "] in key [cluster.members]: expected HOST:PORT, for example 127.0.0.1:5701");
+                throw new IllegalArgumentException("Invalid member [" + member + "] in key [hazelcast.members]: expected HOST:PORT, for example 127.0.0.1:5701");
             }
             members.add(member);
         }
@@ -124,7 +124,7 @@ final class HazelcastClusterService
             instance = Hazelcast.newHazelcastInstance(config);
         }
         catch (RuntimeException e) {
-            throw new ClusterJobException("Cannot start a Hazelcast member on " + bindAddress + ":" + port + " (keys [cluster.bind-address], [cluster.port]): " + e.getMessage(), e);
+            throw new ClusterJobException("Cannot start a Hazelcast member on " + bindAddress + ":" + port + " (keys [hazelcast.bind-address], [hazelcast.port]): " + e.getMessage(), e);
         }
         executor = instance.getExecutorService(EXECUTOR);
         instance.getCluster().addMembershipListener(new MembershipListener()

@@ -12,13 +12,13 @@ import org.atnas.api.plugin.Setting;
 public final class HazelcastPlugin
         implements Plugin
 {
-    static final Setting<String> MEMBERS = Setting.string("cluster.members", "127.0.0.1:5701",
+    static final Setting<String> MEMBERS = Setting.string("hazelcast.members", "127.0.0.1:5701",
             "The cluster's members as HOST:PORT,HOST:PORT,...: the only addresses this member looks for others at (no multicast, no discovery).");
-    static final Setting<String> BIND_ADDRESS = Setting.string("cluster.bind-address", "127.0.0.1",
+    static final Setting<String> BIND_ADDRESS = Setting.string("hazelcast.bind-address", "127.0.0.1",
             "The local address this member listens on and connects from; the default accepts this machine only. Use the address of a trusted network, never a public one: Hazelcast open source has no authentication.");
-    static final Setting<Integer> PORT = Setting.integer("cluster.port", 5701, 1, 65535,
+    static final Setting<Integer> PORT = Setting.integer("hazelcast.port", 5701, 1, 65535,
             "The port this member listens on (no automatic increment: a taken port is an error).");
-    static final Setting<String> NAME = Setting.string("cluster.name", "atnas",
+    static final Setting<String> NAME = Setting.string("hazelcast.cluster-name", "atnas",
             "The cluster's name: members join only a cluster of the same name, so that two searches on one network stay apart (a name, not a password).");
 
     @Override

@@ -75,9 +75,9 @@ class HazelcastClusterServiceTest
     {
         assertThat(HazelcastClusterService.members("10.0.0.1:5701, host-b:5702")).containsExactly("10.0.0.1:5701", "host-b:5702");
         assertThatThrownBy(() -> HazelcastClusterService.members("10.0.0.1:5701,host-b"))
-                .hasMessage("Invalid member [host-b] in key [cluster.members]: expected HOST:PORT, for example 127.0.0.1:5701");
+                .hasMessage("Invalid member [host-b] in key [hazelcast.members]: expected HOST:PORT, for example 127.0.0.1:5701");
         assertThatThrownBy(() -> HazelcastClusterService.members("h:70000"))
-                .hasMessage("Invalid member [h:70000] in key [cluster.members]: expected HOST:PORT, for example 127.0.0.1:5701");
+                .hasMessage("Invalid member [h:70000] in key [hazelcast.members]: expected HOST:PORT, for example 127.0.0.1:5701");
     }
 
     private static String text(CompletableFuture<byte[]> reply)
