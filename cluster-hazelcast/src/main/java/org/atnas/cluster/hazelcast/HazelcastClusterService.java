@@ -110,6 +110,8 @@ final class HazelcastClusterService
         // members that leave are noticed within seconds, not the default minute
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        // members of a search start together: no need to wait the default 5 s for more to appear before joining
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
         config.getUserContext().put(Job.HANDLER, handler);
         config.getSerializationConfig().addDataSerializableFactory(Job.FACTORY_ID, id -> id == Job.CLASS_ID ? new Job() : null);
         config.getExecutorConfig(EXECUTOR).setPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()));
