@@ -93,7 +93,8 @@ public final class Launcher
                 || exception instanceof ComponentStartException
                 || exception instanceof IllegalArgumentException
                 || exception instanceof UncheckedIOException
-                || exception instanceof org.atnas.core.search.SearchFailedException;
+                || exception instanceof org.atnas.core.search.SearchFailedException
+                || exception instanceof org.atnas.api.cluster.ClusterJobException;
     }
 
     Path home()

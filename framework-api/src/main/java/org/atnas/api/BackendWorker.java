@@ -92,7 +92,7 @@ public interface BackendWorker
      */
     default Gradient gradientOf(Map<String, double[]> values)
     {
-        throw new UnsupportedOperationException("The backend " + getClass().getName() + " predates API 1.2 and cannot take gradients from other JVMs");
+        throw new UnsupportedOperationException("the backend " + getClass().getName() + " does not implement BackendWorker.gradientOf (API 1.2)");
     }
 
     /** Releases the worker and every handle it still owns. */

@@ -215,6 +215,9 @@ final class ClusterCoordinator
         ClusterMember self = setup.service().self();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(setup.waitSeconds());
         List<ClusterMember> others = others(self);
+        if (others.size() < setup.waitFor()) {
+            LOG.info("Waiting up to {} s for {} worker(s) to join the cluster at {}", setup.waitSeconds(), setup.waitFor(), self);
+        }
         while (others.size() < setup.waitFor()) {
             if (System.nanoTime() > deadline) {
                 throw new ClusterJobException("Only " + others.size() + " of " + setup.waitFor() + " workers (key [cluster.wait-for]) joined the cluster within " + setup.waitSeconds()

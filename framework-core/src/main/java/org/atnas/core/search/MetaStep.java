@@ -2,6 +2,7 @@ package org.atnas.core.search;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -71,6 +72,7 @@ public final class MetaStep
     private final SubnetDescriptions descriptions;
     private final SearchPlan plan;
     private final Optional<ClusterCoordinator> cluster;
+    private boolean backendTakesGradients;
     private long totalNanos;
     private long computeNanos;
 
@@ -139,6 +141,19 @@ public final class MetaStep
      */
     private Result runOnCluster(ClusterCoordinator coordinator, int stepNumber, List<Pair> pairs)
     {
+        if (!backendTakesGradients) {
+            // before any worker joins: a backend that cannot take other JVMs' gradients fails the search at once
+            List<List<Function<BackendWorker, Gradient>>> probe = workers.emptyJobs();
+            probe.get(0).add(worker -> worker.gradientOf(Map.of()));
+            try {
+                workers.runOnEach(workers.run(probe), (worker, gradient) -> gradient.close());
+            }
+            catch (UnsupportedOperationException e) {
+                throw new IllegalArgumentException("A search on a cluster needs a weight backend that takes meta-gradients from other JVMs (BackendWorker.gradientOf); this one cannot: "
+                        + e.getMessage(), e);
+            }
+            backendTakesGradients = true;
+        }
         long start = System.nanoTime();
         ClusterCoordinator.Outcome outcome;
         try {
