@@ -75,7 +75,7 @@ class LauncherTest
     {
         Result listed = run(home, "plugins");
         assertThat(listed.status()).isZero();
-        assertThat(listed.out()).contains("keep-best  1.2.3    1.1  evolver  keep-best  keeps the best, samples the rest");
+        assertThat(listed.out()).contains("keep-best  1.2.3    1.2  evolver  keep-best  keeps the best, samples the rest");
 
         Path config = home.resolve("my.properties");
         Files.writeString(config, "evolver = keep-best\nkeep-best.keep = 5\n");
@@ -164,7 +164,7 @@ class LauncherTest
                         PluginCompiler.evolverPluginSource("com.example.mb", "MavenBuiltPlugin", "maven-built", "ApiVersion.CURRENT", "")),
                 Map.of("META-INF/services/org.atnas.api.plugin.Plugin", "com.example.mb.MavenBuiltPlugin\n",
                         "META-INF/maven/com.example/maven-built/pom.properties", "groupId=com.example\nartifactId=maven-built\nversion=2.4.0\n"));
-        assertThat(run(home, "plugins").out()).contains("maven-built  2.4.0    1.1  evolver  maven-built  ");
+        assertThat(run(home, "plugins").out()).contains("maven-built  2.4.0    1.2  evolver  maven-built  ");
     }
 
     @Test
