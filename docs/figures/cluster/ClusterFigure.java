@@ -49,7 +49,7 @@ public final class ClusterFigure
             System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.0f | %.1f%% | %.2f | %.2f |%n", labels.get(i), steps.get(0).get("members").asInt(), steps.get(0).get("pairs").asInt(),
                     c, m, a, 100 * m / (c + m + a), median(steps, "bytesOut") / 1e6, median(steps, "bytesIn") / 1e6);
         }
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(520).title("One meta-step on a Hazelcast cluster on loopback (median of meta-steps 2-6)")
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(520).title("One meta-step on a Hazelcast cluster on loopback (median of the meta-steps after the first)")
                 .xAxisTitle("network and worker JVMs (one Eq. 7 worker each)").yAxisTitle("seconds").build();
         chart.getStyler().setStacked(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);

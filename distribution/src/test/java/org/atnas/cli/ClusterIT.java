@@ -43,11 +43,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ClusterIT
 {
     private static final Path DISTRIBUTION = Path.of(System.getProperty("atnas.distribution", "target/atnas-0.1.0"));
-    private static final List<String> TINY = List.of(
-            "glyphs.classes=60", "data.image-size=14", "darts.channels=4", "darts.stem-multiplier=1", "djl.threads=1",
-            "search.population=4", "search.arch-batch=2", "search.task-batch=2", "search.warmup-steps=2", "search.steps=4",
-            "search.evolve-every=2", "search.validation-tasks=2", "search.inner-steps=2", "search.inner-lr=0.1", "task.queries=3",
-            "search.checkpoint-every=100", "search.task-pool=8", "search.workers=2");
+    /** SearchIT's tiny search, 4 meta-steps after warm-up, 𝒦 = 2 workers. */
+    private static final List<String> TINY = with(SearchIT.TINY, List.of("search.steps=4", "search.workers=2"));
     /** Loaded once: a native library binds to one class loader per JVM, so every member here shares these. */
     private static List<InstalledPlugin> plugins;
 

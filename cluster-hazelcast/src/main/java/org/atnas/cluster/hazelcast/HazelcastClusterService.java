@@ -112,6 +112,8 @@ final class HazelcastClusterService
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
         // members of a search start together: no need to wait the default 5 s for more to appear before joining
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        // a meta-step on CPU members may run for minutes on busy cores: the default 60 s call timeout would give it up
+        config.setProperty("hazelcast.operation.call.timeout.millis", "900000");
         config.getUserContext().put(Job.HANDLER, handler);
         config.getSerializationConfig().addDataSerializableFactory(Job.FACTORY_ID, id -> id == Job.CLASS_ID ? new Job() : null);
         config.getExecutorConfig(EXECUTOR).setPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()));
