@@ -86,7 +86,8 @@ class LauncherTest
                 + "backend         =  djl        not checked: no weight backend plugin is installed\n"
                 + "meta-optimizer  =  maml       not checked: no meta-optimizer plugin is installed\n"
                 + "evolver         =  keep-best  ok (plugin keep-best)\n"
-                + "predictor       =  none       ok (no predictor)\n");
+                + "predictor       =  none       ok (no predictor)\n"
+                + "cluster         =  none       ok (no cluster service)\n");
     }
 
     @Test
