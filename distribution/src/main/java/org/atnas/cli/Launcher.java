@@ -98,7 +98,8 @@ public final class Launcher
                 || exception instanceof IllegalArgumentException
                 || exception instanceof UncheckedIOException
                 || exception instanceof StudyCellFailedException
-                || exception instanceof org.atnas.core.search.SearchFailedException;
+                || exception instanceof org.atnas.core.search.SearchFailedException
+                || exception instanceof org.atnas.api.cluster.ClusterJobException;
     }
 
     Path home()

@@ -3,16 +3,21 @@ package org.atnas.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Individual;
 import org.atnas.api.InnerLoop;
 import org.atnas.core.Atnas;
+import org.atnas.core.ServiceType;
+import org.atnas.core.plugin.PluginRegistry;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.export.ArchitectureExport;
 import org.atnas.core.run.RunDirectory;
@@ -66,8 +71,13 @@ final class SearchCommand
             throw new IllegalArgumentException("--tasks must be at least 2, got " + tasks);
         }
         if (resume != null) {
-            if (config.file != null || !config.overrides.isEmpty()) {
-                throw new IllegalArgumentException("--resume continues a run with the configuration it was started with; --config and --set cannot be used with it");
+            // where the workers run changes no result: a run may resume on a cluster or off it
+            Set<String> clusterKeys = new HashSet<>();
+            new PluginRegistry(launcher.plugins()).components(ServiceType.CLUSTER).values().forEach(component -> component.factory().settings().forEach(setting -> clusterKeys.add(setting.key())));
+            boolean clusterOnly = config.overrides.stream().map(override -> override.split("=", 2)[0].strip())
+                    .allMatch(key -> key.equals(ServiceType.CLUSTER.key()) || key.startsWith(ServiceType.CLUSTER.key() + ".") || clusterKeys.contains(key));
+            if (config.file != null || !clusterOnly) {
+                throw new IllegalArgumentException("--resume continues a run with the configuration it was started with; --config and --set cannot be used with it (except --set of the cluster's keys)");
             }
             RunDirectory directory = RunDirectory.open(resume);
             try (RunLock ignored = directory.lock()) {
@@ -77,7 +87,9 @@ final class SearchCommand
                     launcher.out().println("Evaluate with: atnas evaluate " + resume);
                     return;
                 }
-                Atnas atnas = launcher.start(Configuration.empty().with(checkpoint.configuration(), "checkpoint of " + resume), SearchRun.SERVICES);
+                Map<String, String> cluster = new LinkedHashMap<>();
+                Configuration.load(Optional.empty(), config.overrides).entries().forEach((key, entry) -> cluster.put(key, entry.value()));
+                Atnas atnas = launcher.start(Configuration.empty().with(checkpoint.configuration(), "checkpoint of " + resume).with(cluster, "--set"), SearchRun.SERVICES);
                 search(launcher, SearchRun.prepare(atnas, ProgressLine.of(launcher, "images read")), directory, Optional.of(checkpoint));
             }
         }

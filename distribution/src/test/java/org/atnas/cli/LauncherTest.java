@@ -48,7 +48,7 @@ class LauncherTest
     {
         Result version = run(home, "--version");
         assertThat(version.status()).isZero();
-        assertThat(version.out()).isEqualTo("atnas 0.1.0 (API 1.1)\n");
+        assertThat(version.out()).isEqualTo("atnas 0.1.0 (API 1.2)\n");
         // picocli reports a description it cannot format (a lone %) on System.err, past the launcher's writers
         java.io.PrintStream standardError = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
@@ -75,7 +75,7 @@ class LauncherTest
     {
         Result listed = run(home, "plugins");
         assertThat(listed.status()).isZero();
-        assertThat(listed.out()).contains("keep-best  1.2.3    1.1  evolver  keep-best  keeps the best, samples the rest");
+        assertThat(listed.out()).contains("keep-best  1.2.3    1.2  evolver  keep-best  keeps the best, samples the rest");
 
         Path config = home.resolve("my.properties");
         Files.writeString(config, "evolver = keep-best\nkeep-best.keep = 5\n");
@@ -86,7 +86,8 @@ class LauncherTest
                 + "backend         =  djl        not checked: no weight backend plugin is installed\n"
                 + "meta-optimizer  =  maml       not checked: no meta-optimizer plugin is installed\n"
                 + "evolver         =  keep-best  ok (plugin keep-best)\n"
-                + "predictor       =  none       ok (no predictor)\n");
+                + "predictor       =  none       ok (no predictor)\n"
+                + "cluster         =  none       ok (no cluster service)\n");
     }
 
     @Test
@@ -128,7 +129,7 @@ class LauncherTest
         PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
                 PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
         String noPlugin = "Plugin folder [plugins/broken] holds no implementation of org.atnas.api.plugin.Plugin (none of its jars has META-INF/services/org.atnas.api.plugin.Plugin)";
-        String oldApi = "Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1";
+        String oldApi = "Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.2; rebuild the plugin against API 1.2";
         // atnas plugins lists the healthy plugin and marks each broken folder with its error
         Result listed = run(home, "plugins");
         assertThat(listed.status()).isEqualTo(1);
@@ -164,7 +165,7 @@ class LauncherTest
                         PluginCompiler.evolverPluginSource("com.example.mb", "MavenBuiltPlugin", "maven-built", "ApiVersion.CURRENT", "")),
                 Map.of("META-INF/services/org.atnas.api.plugin.Plugin", "com.example.mb.MavenBuiltPlugin\n",
                         "META-INF/maven/com.example/maven-built/pom.properties", "groupId=com.example\nartifactId=maven-built\nversion=2.4.0\n"));
-        assertThat(run(home, "plugins").out()).contains("maven-built  2.4.0    1.1  evolver  maven-built  ");
+        assertThat(run(home, "plugins").out()).contains("maven-built  2.4.0    1.2  evolver  maven-built  ");
     }
 
     @Test
@@ -185,7 +186,7 @@ class LauncherTest
         PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
                 PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
         assertThat(run(home, "config", "defaults"))
-                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1\n"));
+                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.2; rebuild the plugin against API 1.2\n"));
     }
 
     @Test

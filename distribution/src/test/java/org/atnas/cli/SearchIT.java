@@ -30,7 +30,7 @@ class SearchIT
 {
     private static final Path DISTRIBUTION = Path.of(System.getProperty("atnas.distribution", "target/atnas-0.1.0"));
     /** A search small enough for seconds: 14×14 glyphs, a narrow 2-cell supernet, one libtorch thread (deterministic). */
-    private static final List<String> TINY = List.of(
+    static final List<String> TINY = List.of(
             "glyphs.classes=60", "data.image-size=14", "darts.channels=4", "darts.stem-multiplier=1", "djl.threads=1",
             "search.population=4", "search.arch-batch=2", "search.task-batch=2", "search.warmup-steps=2", "search.steps=6",
             "search.evolve-every=2", "search.validation-tasks=2", "search.inner-steps=2", "search.inner-lr=0.1", "task.queries=3",

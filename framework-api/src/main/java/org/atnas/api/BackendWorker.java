@@ -79,6 +79,22 @@ public interface BackendWorker
         throw new UnsupportedOperationException("The backend " + getClass().getName() + " predates API 1.1 and cannot read adapted weights");
     }
 
+    /**
+     * A gradient of this worker with the given values, by parameter name, shaped as
+     * {@link Gradient#values()} gives them: how a meta-gradient computed in another JVM (Sec. 3.4
+     * on a cluster) joins the ones this JVM passes to {@link Supernet#applyMetaGradient}. Values
+     * that came out of {@link Gradient#values()} of the same backend come back bit for bit.
+     *
+     * <p>API 1.2. The default throws {@link UnsupportedOperationException}: a backend built against
+     * an older API cannot take part in a cluster's meta-step.
+     *
+     * @throws IllegalArgumentException naming the parameter the supernet lacks or has with another size
+     */
+    default Gradient gradientOf(Map<String, double[]> values)
+    {
+        throw new UnsupportedOperationException("the backend " + getClass().getName() + " does not implement BackendWorker.gradientOf (API 1.2)");
+    }
+
     /** Releases the worker and every handle it still owns. */
     @Override
     void close();

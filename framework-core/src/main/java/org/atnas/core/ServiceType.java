@@ -8,15 +8,17 @@ import org.atnas.api.MetaOptimizer;
 import org.atnas.api.Predictor;
 import org.atnas.api.SearchSpace;
 import org.atnas.api.WeightBackend;
+import org.atnas.api.cluster.ClusterService;
 
-/** The five services of the API, each selected by one configuration key. */
+/** The services of the API, each selected by one configuration key. */
 public enum ServiceType
 {
     SEARCH_SPACE(SearchSpace.class, "search-space", "search space", "darts"),
     BACKEND(WeightBackend.class, "backend", "weight backend", "djl"),
     META_OPTIMIZER(MetaOptimizer.class, "meta-optimizer", "meta-optimizer", "maml"),
     EVOLVER(Evolver.class, "evolver", "evolver", "ga"),
-    PREDICTOR(Predictor.class, "predictor", "predictor", ServiceType.NONE);
+    PREDICTOR(Predictor.class, "predictor", "predictor", ServiceType.NONE),
+    CLUSTER(ClusterService.class, "cluster", "cluster service", ServiceType.NONE);
 
     /** The predictor name that means "no predictor": the paper's plain algorithm. */
     public static final String NONE = "none";
@@ -66,7 +68,7 @@ public enum ServiceType
     /** Whether {@link #NONE} is a valid selection (no component at all). */
     public boolean isOptional()
     {
-        return this == PREDICTOR;
+        return this == PREDICTOR || this == CLUSTER;
     }
 
     public static Optional<ServiceType> ofType(Class<?> type)

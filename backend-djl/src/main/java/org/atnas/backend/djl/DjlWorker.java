@@ -302,6 +302,45 @@ final class DjlWorker
     }
 
     @Override
+    public Gradient gradientOf(Map<String, double[]> values)
+    {
+        checkOpen();
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, double[]> entry : values.entrySet()) {
+                NDArray parameter = supernet.parameter(entry.getKey());
+                if (parameter == null) {
+                    throw new IllegalArgumentException("The gradient names parameter " + entry.getKey() + ", which the supernet does not have");
+                }
+                double[] value = entry.getValue();
+                if (value.length != parameter.size()) {
+                    throw new IllegalArgumentException("Parameter " + entry.getKey() + " has " + value.length + " values in the gradient, the supernet " + parameter.size());
+                }
+                NDArray array;
+                if (supernet.dataType() == DataType.FLOAT64) {
+                    try (NDArray wrapped = manager.create(value, parameter.getShape())) {
+                        array = wrapped.duplicate();
+                    }
+                }
+                else {
+                    // a float32 backend's values() widened each float exactly, so narrowing restores it
+                    float[] narrowed = new float[value.length];
+                    for (int i = 0; i < value.length; i++) {
+                        narrowed[i] = (float) value[i];
+                    }
+                    array = DjlSupernet.owned(manager, narrowed, parameter.getShape(), supernet.dataType());
+                }
+                arrays.put(entry.getKey(), array);
+            }
+        }
+        catch (RuntimeException e) {
+            arrays.values().forEach(NDArray::close);
+            throw e;
+        }
+        return new DjlGradient(this, arrays, false);
+    }
+
+    @Override
     public void close()
     {
         if (!closed) {

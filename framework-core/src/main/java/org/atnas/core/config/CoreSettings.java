@@ -9,6 +9,7 @@ import java.util.Map;
 import org.atnas.api.plugin.Setting;
 import org.atnas.core.ServiceType;
 import org.atnas.core.data.DataSettings;
+import org.atnas.core.search.ClusterSettings;
 import org.atnas.core.search.FinalTraining;
 import org.atnas.core.search.SearchSettings;
 
@@ -55,6 +56,7 @@ public final class CoreSettings
         all.addAll(DataSettings.all());
         all.addAll(SearchSettings.all());
         all.addAll(FinalTraining.settings());
+        all.addAll(ClusterSettings.all());
         return List.copyOf(all);
     }
 }

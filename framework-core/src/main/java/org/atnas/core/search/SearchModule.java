@@ -36,6 +36,7 @@ public final class SearchModule
     private final Provenance provenance;
     private final Optional<Checkpoint> resume;
     private final Optional<SupernetState> initialWeights;
+    private Optional<ClusterSetup> cluster = Optional.empty();
 
     /**
      * @param runDirectory where metrics and checkpoints go (it must exist)
@@ -58,6 +59,13 @@ public final class SearchModule
         this.provenance = requireNonNull(provenance, "provenance is null");
         this.resume = requireNonNull(resume, "resume is null");
         this.initialWeights = requireNonNull(initialWeights, "initialWeights is null");
+    }
+
+    /** Places the meta-steps' workers on a cluster instead of this JVM's threads (fitness is still evaluated here). */
+    public SearchModule onCluster(ClusterSetup setup)
+    {
+        this.cluster = Optional.of(setup);
+        return this;
     }
 
     @Override
@@ -106,6 +114,13 @@ public final class SearchModule
     WorkerPool workers(Supernet supernet, Resources resources, StopSignal stop)
     {
         return resources.register(new WorkerPool(supernet, plan.metaStep().workers(), stop));
+    }
+
+    @Provides
+    @Singleton
+    Optional<ClusterCoordinator> cluster(Resources resources, StopSignal stop)
+    {
+        return cluster.map(setup -> resources.register(new ClusterCoordinator(setup, plan.metaStep().workers(), runDirectory, stop)));
     }
 
     /** The predictor in the loop, with the pairs of the checkpoint, when a predictor is configured. */

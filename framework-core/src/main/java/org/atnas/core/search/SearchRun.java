@@ -3,6 +3,7 @@ package org.atnas.core.search;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import org.atnas.core.Progress;
 import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.config.ResolvedConfiguration;
+import org.atnas.api.cluster.ClusterService;
 import org.atnas.core.data.ClassSplit;
+import org.atnas.core.data.DataSettings;
 import org.atnas.core.data.Datasets;
 import org.atnas.core.data.ImageDataset;
 import org.atnas.core.data.Preprocessing;
@@ -40,7 +43,7 @@ import static java.util.Objects.requireNonNull;
 public final class SearchRun
 {
     /** The services a search uses. */
-    public static final Set<ServiceType> SERVICES = Set.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND, ServiceType.META_OPTIMIZER, ServiceType.EVOLVER, ServiceType.PREDICTOR);
+    public static final Set<ServiceType> SERVICES = Set.of(ServiceType.SEARCH_SPACE, ServiceType.BACKEND, ServiceType.META_OPTIMIZER, ServiceType.EVOLVER, ServiceType.PREDICTOR, ServiceType.CLUSTER);
 
     private final Atnas atnas;
     private final ClassSplit split;
@@ -108,7 +111,32 @@ public final class SearchRun
      */
     public SearchEngine engine(Path runDirectory, Optional<Checkpoint> resume, Optional<SupernetState> initialWeights)
     {
-        return SearchEngine.start(atnas.injector(), new SearchModule(plan, data, runDirectory, provenance(), resume, initialWeights));
+        SearchModule module = new SearchModule(plan, data, runDirectory, provenance(), resume, initialWeights);
+        clusterSetup().ifPresent(module::onCluster);
+        return SearchEngine.start(atnas.injector(), module);
+    }
+
+    /**
+     * With {@code cluster} selected: the cluster service, this JVM's fingerprint and the
+     * configuration the workers run the pairs with (the same, less the cluster's own keys).
+     */
+    private Optional<ClusterSetup> clusterSetup()
+    {
+        ResolvedConfiguration configuration = atnas.configuration();
+        if (configuration.selected(ServiceType.CLUSTER).isEmpty()) {
+            return Optional.empty();
+        }
+        ClusterService service = atnas.components().create(ServiceType.CLUSTER, ClusterService.class).orElseThrow();
+        Set<String> ownKeys = new HashSet<>();
+        configuration.selected(ServiceType.CLUSTER).orElseThrow().factory().settings().forEach(setting -> ownKeys.add(setting.key()));
+        Map<String, String> forWorkers = new LinkedHashMap<>();
+        configuration.effective().forEach((key, value) -> {
+            if (!key.equals(ServiceType.CLUSTER.key()) && !key.startsWith(ServiceType.CLUSTER.key() + ".") && !ownKeys.contains(key)) {
+                forWorkers.put(key, value);
+            }
+        });
+        ClusterFingerprint fingerprint = ClusterFingerprint.of(atnas.registry().plugins(), configuration.find(DataSettings.PATH));
+        return Optional.of(new ClusterSetup(service, fingerprint, forWorkers, configuration.get(ClusterSettings.WAIT_FOR), configuration.get(ClusterSettings.WAIT_SECONDS)));
     }
 
     /** The resolved configuration of this run. */

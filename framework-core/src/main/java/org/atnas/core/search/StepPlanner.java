@@ -3,6 +3,7 @@ package org.atnas.core.search;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 import com.google.inject.Inject;
@@ -56,7 +57,7 @@ final class StepPlanner
         for (TaskSlot slot : tasks(step)) {
             List<ArchitectureCode> codes = shared != null ? shared : architectures(warmup, population, random);
             for (ArchitectureCode code : codes) {
-                pairs.add(new MetaStep.Pair(code, () -> slot.pool().task(slot.index()), slot.worker()));
+                pairs.add(new MetaStep.Pair(code, () -> slot.pool().task(slot.index()), slot.worker(), OptionalLong.of(slot.pool().seed(slot.index()))));
             }
         }
         return pairs;
