@@ -13,12 +13,14 @@ package org.atnas.api.plugin;
  *     <li>1.0: the first API.</li>
  *     <li>1.1: {@link Setting#oneOf}, a setting that is one of a closed list of words, and
  *         {@link Setting#choices()}.</li>
+ *     <li>1.2: {@link org.atnas.api.Supernet#applyGradient}, the supervised update of Algorithm 3
+ *         (a learning rate per step and decoupled weight decay).</li>
  * </ul>
  */
 public final class ApiVersion
 {
     /** {@code major.minor}. */
-    public static final String CURRENT = "1.1";
+    public static final String CURRENT = "1.2";
 
     private ApiVersion() {}
 }

@@ -46,7 +46,7 @@ class PluginLoaderTest
         assertThat(plugin.name()).isEqualTo("keep-best");
         assertThat(plugin.location()).isEqualTo(plugins.getFileName() + "/keep-best");
         assertThat(plugin.version()).isEqualTo("1.2.3");
-        assertThat(plugin.apiVersion()).isEqualTo("1.1");
+        assertThat(plugin.apiVersion()).isEqualTo("1.2");
         assertThat(plugin.classLoader()).isInstanceOf(PluginClassLoader.class);
         assertThat(plugin.plugin().getClass().getClassLoader()).isSameAs(plugin.classLoader());
         assertThat(plugin.components()).singleElement().satisfies(factory -> {
