@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = AtnasCommand.Version.class,
         description = "Across-Task Neural Architecture Search (AT-NAS) on the JVM.",
-        subcommands = {PluginsCommand.class, ConfigCommand.class, DataCommand.class, SearchCommand.class, TrainCommand.class, StudyCommand.class, EvaluateCommand.class, AdaptCommand.class, PredictCommand.class, ExportCommand.class, PlotCommand.class, BenchCommand.class})
+        subcommands = {PluginsCommand.class, ConfigCommand.class, DataCommand.class, SearchCommand.class, TrainCommand.class, TransferCommand.class, StudyCommand.class, EvaluateCommand.class, AdaptCommand.class, PredictCommand.class, ExportCommand.class, PlotCommand.class, BenchCommand.class})
 final class AtnasCommand
         implements Runnable
 {

@@ -11,6 +11,7 @@ import org.atnas.core.ServiceType;
 import org.atnas.core.data.DataSettings;
 import org.atnas.core.search.FinalTraining;
 import org.atnas.core.search.SearchSettings;
+import org.atnas.core.transfer.TransferSettings;
 
 /** The keys the engine itself reads (components declare their own). */
 public final class CoreSettings
@@ -55,6 +56,7 @@ public final class CoreSettings
         all.addAll(DataSettings.all());
         all.addAll(SearchSettings.all());
         all.addAll(FinalTraining.settings());
+        all.addAll(TransferSettings.all());
         return List.copyOf(all);
     }
 }

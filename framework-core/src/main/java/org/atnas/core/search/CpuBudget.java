@@ -1,9 +1,8 @@
 package org.atnas.core.search;
 
-import java.lang.management.ManagementFactory;
-
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import org.atnas.core.run.ProcessCpu;
 
 import static java.util.Objects.requireNonNull;
 
@@ -58,9 +57,6 @@ final class CpuBudget
 
     private static long processCpuNanos()
     {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean system) {
-            return system.getProcessCpuTime();
-        }
-        throw new IllegalStateException("search.cpu-budget needs the process CPU time, which this JVM does not report");
+        return ProcessCpu.nanos();
     }
 }

@@ -121,19 +121,19 @@ class PluginLoaderTest
     {
         evolverPlugin("future", "future", "\"2.0\"", "");
         assertThatThrownBy(() -> loader.loadFolders(plugins))
-                .hasMessage("Plugin folder [" + plugins.getFileName() + "/future] was built against atnas API 2.0, but this host provides API 1.1; rebuild the plugin against API 1.1");
+                .hasMessage("Plugin folder [" + plugins.getFileName() + "/future] was built against atnas API 2.0, but this host provides API 1.2; rebuild the plugin against API 1.2");
         assertThatThrownBy(() -> PluginLoader.checkApiVersion("0.9", "plugins/old"))
-                .hasMessage("Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1");
+                .hasMessage("Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.2; rebuild the plugin against API 1.2");
     }
 
     @Test
     void pluginBuiltForANewerMinorVersion()
     {
-        evolverPlugin("newer", "newer", "\"1.2\"", "");
+        evolverPlugin("newer", "newer", "\"1.3\"", "");
         assertThatThrownBy(() -> loader.loadFolders(plugins))
-                .hasMessage("Plugin folder [" + plugins.getFileName() + "/newer] was built against atnas API 1.2, but this host provides API 1.1; rebuild the plugin against API 1.1");
+                .hasMessage("Plugin folder [" + plugins.getFileName() + "/newer] was built against atnas API 1.3, but this host provides API 1.2; rebuild the plugin against API 1.2");
         assertThatThrownBy(() -> PluginLoader.checkApiVersion("one", "plugins/x"))
-                .hasMessage("Plugin folder [plugins/x] reports API version [one], expected major.minor such as 1.1");
+                .hasMessage("Plugin folder [plugins/x] reports API version [one], expected major.minor such as 1.2");
     }
 
     @Test
