@@ -293,8 +293,11 @@ public final class ArchitectureTransfer
         return new Population(evaluated);
     }
 
-    private long correct(BackendWorker worker, ArchitectureCode code, LabelledImages set, int[] indices)
+    private long correct(BackendWorker worker, ArchitectureCode code, LabelledImages set, int[] ordered)
     {
+        // batch norm normalises by the batch's statistics: a batch must be a sample of the set, not
+        // a run of one class (data sets are stored class after class)
+        int[] indices = shuffled(ordered, new SplittableRandom(Seeds.derive(plan.seed(), Seeds.TRANSFER_SPLIT, 1)));
         long correct = 0;
         try (Subnet subnet = worker.compile(describe.apply(code)); Weights weights = worker.weights(subnet, false)) {
             for (int from = 0; from < indices.length; from += plan.evaluationBatch()) {
