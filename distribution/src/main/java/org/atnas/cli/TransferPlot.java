@@ -81,7 +81,8 @@ final class TransferPlot
             if (!transfer.curve().isEmpty()) {
                 XYSeries curve = chart.addSeries(name + " final training", transfer.curve().stream().mapToDouble(point -> point[0]).toArray(),
                         transfer.curve().stream().mapToDouble(point -> point[1]).toArray());
-                curve.setMarker(SeriesMarkers.NONE);
+                curve.setMarker(SeriesMarkers.SQUARE);
+                curve.setMarkerColor(colour);
                 curve.setLineStyle(SeriesLines.DASH_DASH);
                 curve.setLineColor(colour);
             }

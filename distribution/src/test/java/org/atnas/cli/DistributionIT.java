@@ -139,16 +139,16 @@ class DistributionIT
             throws Exception
     {
         String launcher = DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString();
-        assertThat(process(temporary, launcher, "--version")).isEqualTo("atnas 0.1.0 (API 1.1)\n");
+        assertThat(process(temporary, launcher, "--version")).isEqualTo("atnas 0.1.0 (API 1.2)\n");
         assertThat(process(temporary, launcher, "plugins"))
-                .contains("backend-djl              0.1.0    1.1  backend         djl ")
-                .contains("backend-nd4j             0.1.0    1.1  backend         nd4j ")
-                .contains("evolution-ga             0.1.0    1.1  evolver         ga ")
-                .contains("optimizer-maml           0.1.0    1.1  meta-optimizer  maml ")
-                .contains("optimizer-reptile        0.1.0    1.1  meta-optimizer  reptile ")
-                .contains("predictor-weka           0.1.0    1.1  predictor       random-forest ")
-                .contains("searchspace-darts        0.1.0    1.1  search-space    darts ")
-                .contains("searchspace-nasbench201  0.1.0    1.1  search-space    nasbench201 ")
+                .contains("backend-djl              0.1.0    1.2  backend         djl ")
+                .contains("backend-nd4j             0.1.0    1.2  backend         nd4j ")
+                .contains("evolution-ga             0.1.0    1.2  evolver         ga ")
+                .contains("optimizer-maml           0.1.0    1.2  meta-optimizer  maml ")
+                .contains("optimizer-reptile        0.1.0    1.2  meta-optimizer  reptile ")
+                .contains("predictor-weka           0.1.0    1.2  predictor       random-forest ")
+                .contains("searchspace-darts        0.1.0    1.2  search-space    darts ")
+                .contains("searchspace-nasbench201  0.1.0    1.2  search-space    nasbench201 ")
                 .endsWith("8 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
     }
 

@@ -48,7 +48,7 @@ class LauncherTest
     {
         Result version = run(home, "--version");
         assertThat(version.status()).isZero();
-        assertThat(version.out()).isEqualTo("atnas 0.1.0 (API 1.1)\n");
+        assertThat(version.out()).isEqualTo("atnas 0.1.0 (API 1.2)\n");
         // picocli reports a description it cannot format (a lone %) on System.err, past the launcher's writers
         java.io.PrintStream standardError = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
@@ -75,7 +75,7 @@ class LauncherTest
     {
         Result listed = run(home, "plugins");
         assertThat(listed.status()).isZero();
-        assertThat(listed.out()).contains("keep-best  1.2.3    1.1  evolver  keep-best  keeps the best, samples the rest");
+        assertThat(listed.out()).contains("keep-best  1.2.3    1.2  evolver  keep-best  keeps the best, samples the rest");
 
         Path config = home.resolve("my.properties");
         Files.writeString(config, "evolver = keep-best\nkeep-best.keep = 5\n");
@@ -128,7 +128,7 @@ class LauncherTest
         PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
                 PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
         String noPlugin = "Plugin folder [plugins/broken] holds no implementation of org.atnas.api.plugin.Plugin (none of its jars has META-INF/services/org.atnas.api.plugin.Plugin)";
-        String oldApi = "Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1";
+        String oldApi = "Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.2; rebuild the plugin against API 1.2";
         // atnas plugins lists the healthy plugin and marks each broken folder with its error
         Result listed = run(home, "plugins");
         assertThat(listed.status()).isEqualTo(1);
@@ -164,7 +164,7 @@ class LauncherTest
                         PluginCompiler.evolverPluginSource("com.example.mb", "MavenBuiltPlugin", "maven-built", "ApiVersion.CURRENT", "")),
                 Map.of("META-INF/services/org.atnas.api.plugin.Plugin", "com.example.mb.MavenBuiltPlugin\n",
                         "META-INF/maven/com.example/maven-built/pom.properties", "groupId=com.example\nartifactId=maven-built\nversion=2.4.0\n"));
-        assertThat(run(home, "plugins").out()).contains("maven-built  2.4.0    1.1  evolver  maven-built  ");
+        assertThat(run(home, "plugins").out()).contains("maven-built  2.4.0    1.2  evolver  maven-built  ");
     }
 
     @Test
@@ -185,7 +185,7 @@ class LauncherTest
         PluginCompiler.compilePlugin(plugins, "old", "com.example.old.OldPlugin",
                 PluginCompiler.evolverPluginSource("com.example.old", "OldPlugin", "old", "\"0.9\"", ""));
         assertThat(run(home, "config", "defaults"))
-                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.1; rebuild the plugin against API 1.1\n"));
+                .isEqualTo(new Result(1, "", "error: Plugin folder [plugins/old] was built against atnas API 0.9, but this host provides API 1.2; rebuild the plugin against API 1.2\n"));
     }
 
     @Test
@@ -246,6 +246,40 @@ class LauncherTest
     }
 
     @Test
+    void plotDrawsATransfersPopulationPerEvolution()
+            throws IOException
+    {
+        Path run = Files.createDirectories(home.resolve("runs/transfer"));
+        Files.writeString(run.resolve("metrics.jsonl"), """
+                {"type":"transfer-epoch","step":1,"phase":"evolution","population":4,"loss":1.0,"accuracy":0.6}
+                {"type":"transfer-evolution","step":1,"evolution":1,"population":4,"bestAccuracy":0.7,"meanAccuracy":0.6,"best":"1","individuals":[{"code":"1","accuracy":0.7},{"code":"2","accuracy":0.65},{"code":"3","accuracy":0.6},{"code":"4","accuracy":0.45}]}
+                {"type":"transfer-evolution","step":2,"evolution":2,"population":2,"bestAccuracy":0.75,"meanAccuracy":0.72,"best":"1","individuals":[{"code":"1","accuracy":0.75},{"code":"5","accuracy":0.69}]}
+                {"type":"transfer-validation","step":3,"code":"1","accuracy":0.8}
+                {"type":"transfer-test","step":3,"code":"1","accuracy":0.79,"low":0.78,"high":0.8,"images":10000}
+                """);
+        Path output = home.resolve("transfer.png");
+        assertThat(run(home, "plot", run.toString(), "--output", output.toString())).isEqualTo(new Result(0, "Plot: " + output + "\n", ""));
+        TransferPlot.Transfer read = TransferPlot.read(run);
+        assertThat(read.evolutions()).hasSize(2);
+        assertThat(read.evolutions().get(0)).containsExactly(1, 0.7, 0.65, 0.6, 0.45);
+        assertThat(read.curve()).singleElement().satisfies(point -> assertThat(point).containsExactly(3, 0.8));
+        assertThat(read.test()).containsExactly(3, 0.79);
+    }
+
+    @Test
+    void transferErrorsNameTheDirectoryAndTheOptions()
+            throws IOException
+    {
+        Path empty = Files.createDirectories(home.resolve("runs/empty"));
+        assertThat(run(home, "transfer", empty.toString(), "--set", "data.dataset=fashion-mnist"))
+                .isEqualTo(new Result(1, "", "error: [" + empty + "] is not a search run directory with a checkpoint: " + empty.resolve("checkpoints/latest") + " does not exist\n"));
+        assertThat(run(home, "transfer"))
+                .isEqualTo(new Result(1, "", "error: atnas transfer needs the search's run directory (RUN_DIR), or --resume TRANSFER_DIR\n"));
+        assertThat(run(home, "transfer", empty.toString(), "--resume", empty.toString()))
+                .isEqualTo(new Result(1, "", "error: --resume continues a transfer with the settings it was started with; RUN_DIR and --set cannot be used with it\n"));
+    }
+
+    @Test
     void dataBaselineReportsBothClassifiersWithConfidenceIntervals()
     {
         Result result = run(home, "data", "baseline", "--tasks", "40", "--set", "glyphs.classes=60", "--set", "runs.directory=" + home.resolve("runs"));
@@ -261,7 +295,7 @@ class LauncherTest
         assertThat(run(home, "data", "inspect", "--dataset", "omniglot"))
                 .isEqualTo(new Result(1, "", "error: Missing value for key [data.path]: data set omniglot is read from files\n"));
         assertThat(run(home, "data", "inspect", "--dataset", "mnist"))
-                .isEqualTo(new Result(1, "", "error: Invalid value [mnist] for key [data.dataset] (from --dataset/--path): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, cifar10]\n"));
+                .isEqualTo(new Result(1, "", "error: Invalid value [mnist] for key [data.dataset] (from --dataset/--path): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, fashion-mnist, cifar10]\n"));
         assertThat(run(home, "data", "baseline", "--set", "glyphs.classes=20", "--set", "task.ways=6", "--set", "runs.directory=" + home.resolve("runs")))
                 .isEqualTo(new Result(1, "", "error: The meta-test split has 4 classes, fewer than the 6 ways of a task\n"));
         // a failed command leaves no run directory behind
