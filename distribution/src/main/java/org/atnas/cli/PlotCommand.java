@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.atnas.core.run.AtomicFiles;
 import org.atnas.core.run.RunDirectory;
 import org.knowm.xchart.BitmapEncoder;
@@ -32,7 +31,6 @@ import picocli.CommandLine.ParentCommand;
 final class PlotCommand
         implements Runnable
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEFAULT_TITLE = "Meta-val fitness over the search";
     /** One colour per run, its best and mean in the same colour. */
     private static final Color[] PALETTE = {new Color(0x1F77B4), new Color(0xD62728), new Color(0x2CA02C), new Color(0x9467BD), new Color(0xFF7F0E), new Color(0x8C564B)};
@@ -115,28 +113,11 @@ final class PlotCommand
             throw new IllegalArgumentException("No " + RunDirectory.METRICS_FILE + " in " + run + ": not a search's run directory");
         }
         List<Generation> generations = new ArrayList<>();
-        try {
-            int number = 0;
-            for (String line : Files.readAllLines(file)) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                }
-                catch (IOException e) {
-                    throw new IllegalArgumentException(file + ", line " + number + ": not JSON: " + e.getMessage(), e);
-                }
-                String type = node.path("type").asText();
-                if ("generation".equals(type) || "final".equals(type)) {
-                    generations.add(new Generation(node.get("step").asInt(), node.get("bestFitness").asDouble(), node.get("meanFitness").asDouble(), "final".equals(type)));
-                }
+        for (JsonNode node : TransferPlot.lines(file)) {
+            String type = node.path("type").asText();
+            if ("generation".equals(type) || "final".equals(type)) {
+                generations.add(new Generation(node.get("step").asInt(), node.get("bestFitness").asDouble(), node.get("meanFitness").asDouble(), "final".equals(type)));
             }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
         }
         if (generations.isEmpty()) {
             throw new IllegalArgumentException(file + " has no generation yet: the population is first evaluated search.evolve-every meta-steps after warm-up");

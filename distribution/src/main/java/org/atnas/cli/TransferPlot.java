@@ -124,7 +124,12 @@ final class TransferPlot
         return new Transfer(evolutions, curve, test);
     }
 
-    private static List<JsonNode> lines(Path file)
+    /**
+     * The JSON objects of a {@code metrics.jsonl}, in order; blank lines are skipped.
+     *
+     * @throws IllegalArgumentException naming the file and line that is not JSON
+     */
+    static List<JsonNode> lines(Path file)
     {
         List<JsonNode> nodes = new ArrayList<>();
         try {

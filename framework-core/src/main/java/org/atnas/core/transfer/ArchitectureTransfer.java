@@ -370,7 +370,8 @@ public final class ArchitectureTransfer
         }
     }
 
-    private static int[] shuffled(int[] values, SplittableRandom random)
+    /** A Fisher-Yates shuffle of a copy of {@code values}. */
+    static int[] shuffled(int[] values, SplittableRandom random)
     {
         int[] order = values.clone();
         for (int i = order.length - 1; i > 0; i--) {

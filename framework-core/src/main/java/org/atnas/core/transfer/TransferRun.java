@@ -79,17 +79,11 @@ public final class TransferRun
                 throw new IllegalArgumentException("Invalid value [" + validationImages + "] for key [" + TransferSettings.VALIDATION_IMAGES.key() + "]: the training set has " + images
                         + " images, at least 2 must be left to train on");
             }
-            int[] order = new int[images];
+            int[] all = new int[images];
             for (int i = 0; i < images; i++) {
-                order[i] = i;
+                all[i] = i;
             }
-            SplittableRandom random = new SplittableRandom(Seeds.derive(seed, Seeds.TRANSFER_SPLIT, 0));
-            for (int i = images - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int swap = order[i];
-                order[i] = order[j];
-                order[j] = swap;
-            }
+            int[] order = ArchitectureTransfer.shuffled(all, new SplittableRandom(Seeds.derive(seed, Seeds.TRANSFER_SPLIT, 0)));
             int[] validation = Arrays.copyOfRange(order, 0, validationImages);
             int[] training = Arrays.copyOfRange(order, validationImages, images);
             Arrays.sort(validation);
