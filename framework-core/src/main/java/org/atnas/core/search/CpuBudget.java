@@ -28,13 +28,13 @@ final class CpuBudget
     void start(double minutesBefore)
     {
         this.before = minutesBefore;
-        start = processCpuNanos();
+        start = ProcessCpu.nanos();
     }
 
     /** CPU minutes used: those before, and the process's since {@link #start}. */
     double minutesUsed()
     {
-        return before + (processCpuNanos() - start) / 60e9;
+        return before + (ProcessCpu.nanos() - start) / 60e9;
     }
 
     /** Whether there is a budget at all. */
@@ -53,10 +53,5 @@ final class CpuBudget
     boolean spent()
     {
         return used() >= 1;
-    }
-
-    private static long processCpuNanos()
-    {
-        return ProcessCpu.nanos();
     }
 }
