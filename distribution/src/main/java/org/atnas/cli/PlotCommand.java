@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.atnas.core.run.AtomicFiles;
 import org.atnas.core.run.RunDirectory;
 import org.knowm.xchart.BitmapEncoder;
@@ -27,11 +26,12 @@ import picocli.CommandLine.ParentCommand;
 /** {@code atnas plot}: fitness over generations of one or more searches, as a PNG. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
         description = {"Plots the best and the mean meta-val fitness of each generation of one or more runs.",
-                "Reads their metrics.jsonl; against the meta-step, one colour per run: a study's methods side by side."})
+                "Reads their metrics.jsonl; against the meta-step, one colour per run: a study's methods side by side.",
+                "Of transfers (atnas transfer): each evolution's population, the final training's curve and the test accuracy, against the epoch (the paper's Fig. 9)."})
 final class PlotCommand
         implements Runnable
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DEFAULT_TITLE = "Meta-val fitness over the search";
     /** One colour per run, its best and mean in the same colour. */
     private static final Color[] PALETTE = {new Color(0x1F77B4), new Color(0xD62728), new Color(0x2CA02C), new Color(0x9467BD), new Color(0xFF7F0E), new Color(0x8C564B)};
 
@@ -44,7 +44,7 @@ final class PlotCommand
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "The PNG to write.")
     Path output;
 
-    @Option(names = "--title", defaultValue = "Meta-val fitness over the search", paramLabel = "TEXT", description = "The plot's title (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--title", defaultValue = DEFAULT_TITLE, paramLabel = "TEXT", description = "The plot's title (default: ${DEFAULT-VALUE}).")
     String title;
 
     /**
@@ -57,6 +57,10 @@ final class PlotCommand
     @Override
     public void run()
     {
+        if (runs.stream().allMatch(TransferPlot::isTransfer)) {
+            write(TransferPlot.chart(runs, title.equals(DEFAULT_TITLE) ? TransferPlot.TITLE : title, PALETTE));
+            return;
+        }
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("meta-step").yAxisTitle("meta-val query accuracy").build();
         // beside the plot area: inside it, the legend of several runs covers their curves
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -83,6 +87,11 @@ final class PlotCommand
                 answer.setLineStyle(SeriesLines.NONE);
             }
         }
+        write(chart);
+    }
+
+    private void write(XYChart chart)
+    {
         try {
             AtomicFiles.write(output, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         }
@@ -104,28 +113,11 @@ final class PlotCommand
             throw new IllegalArgumentException("No " + RunDirectory.METRICS_FILE + " in " + run + ": not a search's run directory");
         }
         List<Generation> generations = new ArrayList<>();
-        try {
-            int number = 0;
-            for (String line : Files.readAllLines(file)) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                }
-                catch (IOException e) {
-                    throw new IllegalArgumentException(file + ", line " + number + ": not JSON: " + e.getMessage(), e);
-                }
-                String type = node.path("type").asText();
-                if ("generation".equals(type) || "final".equals(type)) {
-                    generations.add(new Generation(node.get("step").asInt(), node.get("bestFitness").asDouble(), node.get("meanFitness").asDouble(), "final".equals(type)));
-                }
+        for (JsonNode node : TransferPlot.lines(file)) {
+            String type = node.path("type").asText();
+            if ("generation".equals(type) || "final".equals(type)) {
+                generations.add(new Generation(node.get("step").asInt(), node.get("bestFitness").asDouble(), node.get("meanFitness").asDouble(), "final".equals(type)));
             }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
         }
         if (generations.isEmpty()) {
             throw new IllegalArgumentException(file + " has no generation yet: the population is first evaluated search.evolve-every meta-steps after warm-up");

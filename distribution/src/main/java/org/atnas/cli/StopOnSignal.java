@@ -4,12 +4,13 @@ import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.atnas.core.search.MetaSearch;
 import org.atnas.core.search.SearchListener;
 
 /**
- * Runs a search so that Ctrl-C or SIGTERM stops it within seconds: the workers end after their
+ * Runs a search (or a transfer) so that Ctrl-C or SIGTERM stops it within seconds: the workers end after their
  * running task, a checkpoint is written (or the last complete one kept), and the user is told.
  */
 final class StopOnSignal
@@ -25,12 +26,18 @@ final class StopOnSignal
      */
     static MetaSearch.Outcome run(MetaSearch search, SearchListener listener, PrintWriter err, Consumer<MetaSearch.Outcome> report)
     {
+        return run(search::requestStop, () -> search.run(listener), err, report);
+    }
+
+    /** As for a search, for any work that stops when {@code requestStop} asks it to (a transfer). */
+    static <T> T run(Runnable requestStop, Supplier<T> work, PrintWriter err, Consumer<T> report)
+    {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             err.println();
             err.println("Stopping: the running tasks finish, then a checkpoint is written (or the last complete one kept) ...");
             err.flush();
-            search.requestStop();
+            requestStop.run();
             try {
                 if (!finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
                     err.println("Still busy after " + STOP_WAIT_SECONDS + " s; exiting. Checkpoints are written atomically: resume continues from the last complete one.");
@@ -43,7 +50,7 @@ final class StopOnSignal
         }, "atnas-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            MetaSearch.Outcome outcome = search.run(listener);
+            T outcome = work.get();
             report.accept(outcome);
             return outcome;
         }

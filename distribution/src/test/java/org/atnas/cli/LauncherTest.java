@@ -247,6 +247,40 @@ class LauncherTest
     }
 
     @Test
+    void plotDrawsATransfersPopulationPerEvolution()
+            throws IOException
+    {
+        Path run = Files.createDirectories(home.resolve("runs/transfer"));
+        Files.writeString(run.resolve("metrics.jsonl"), """
+                {"type":"transfer-epoch","step":1,"phase":"evolution","population":4,"loss":1.0,"accuracy":0.6}
+                {"type":"transfer-evolution","step":1,"evolution":1,"population":4,"bestAccuracy":0.7,"meanAccuracy":0.6,"best":"1","individuals":[{"code":"1","accuracy":0.7},{"code":"2","accuracy":0.65},{"code":"3","accuracy":0.6},{"code":"4","accuracy":0.45}]}
+                {"type":"transfer-evolution","step":2,"evolution":2,"population":2,"bestAccuracy":0.75,"meanAccuracy":0.72,"best":"1","individuals":[{"code":"1","accuracy":0.75},{"code":"5","accuracy":0.69}]}
+                {"type":"transfer-validation","step":3,"code":"1","accuracy":0.8}
+                {"type":"transfer-test","step":3,"code":"1","accuracy":0.79,"low":0.78,"high":0.8,"images":10000}
+                """);
+        Path output = home.resolve("transfer.png");
+        assertThat(run(home, "plot", run.toString(), "--output", output.toString())).isEqualTo(new Result(0, "Plot: " + output + "\n", ""));
+        TransferPlot.Transfer read = TransferPlot.read(run);
+        assertThat(read.evolutions()).hasSize(2);
+        assertThat(read.evolutions().get(0)).containsExactly(1, 0.7, 0.65, 0.6, 0.45);
+        assertThat(read.curve()).singleElement().satisfies(point -> assertThat(point).containsExactly(3, 0.8));
+        assertThat(read.test()).containsExactly(3, 0.79);
+    }
+
+    @Test
+    void transferErrorsNameTheDirectoryAndTheOptions()
+            throws IOException
+    {
+        Path empty = Files.createDirectories(home.resolve("runs/empty"));
+        assertThat(run(home, "transfer", empty.toString(), "--set", "data.dataset=fashion-mnist"))
+                .isEqualTo(new Result(1, "", "error: [" + empty + "] is not a search run directory with a checkpoint: " + empty.resolve("checkpoints/latest") + " does not exist\n"));
+        assertThat(run(home, "transfer"))
+                .isEqualTo(new Result(1, "", "error: atnas transfer needs the search's run directory (RUN_DIR), or --resume TRANSFER_DIR\n"));
+        assertThat(run(home, "transfer", empty.toString(), "--resume", empty.toString()))
+                .isEqualTo(new Result(1, "", "error: --resume continues a transfer with the settings it was started with; RUN_DIR and --set cannot be used with it\n"));
+    }
+
+    @Test
     void dataBaselineReportsBothClassifiersWithConfidenceIntervals()
     {
         Result result = run(home, "data", "baseline", "--tasks", "40", "--set", "glyphs.classes=60", "--set", "runs.directory=" + home.resolve("runs"));
@@ -262,7 +296,7 @@ class LauncherTest
         assertThat(run(home, "data", "inspect", "--dataset", "omniglot"))
                 .isEqualTo(new Result(1, "", "error: Missing value for key [data.path]: data set omniglot is read from files\n"));
         assertThat(run(home, "data", "inspect", "--dataset", "mnist"))
-                .isEqualTo(new Result(1, "", "error: Invalid value [mnist] for key [data.dataset] (from --dataset/--path): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, cifar10]\n"));
+                .isEqualTo(new Result(1, "", "error: Invalid value [mnist] for key [data.dataset] (from --dataset/--path): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, fashion-mnist, cifar10]\n"));
         assertThat(run(home, "data", "baseline", "--set", "glyphs.classes=20", "--set", "task.ways=6", "--set", "runs.directory=" + home.resolve("runs")))
                 .isEqualTo(new Result(1, "", "error: The meta-test split has 4 classes, fewer than the 6 ways of a task\n"));
         // a failed command leaves no run directory behind

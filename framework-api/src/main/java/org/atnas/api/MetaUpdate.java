@@ -22,4 +22,20 @@ public record MetaUpdate(double learningRate, double beta1, double beta2, double
     {
         return new MetaUpdate(learningRate, 0.9, 0.999, 1e-8);
     }
+
+    /**
+     * Checks the rates of one {@link Supernet#applyGradient} step, as every backend does before it
+     * changes anything. API 1.2.
+     *
+     * @throws IllegalArgumentException naming the rate that is out of range
+     */
+    public static void checkStep(double learningRate, double weightDecay)
+    {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("The learning rate of a supernet update must be a positive number, got " + learningRate);
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("The weight decay of a supernet update must be a number of 0 or more, got " + weightDecay);
+        }
+    }
 }

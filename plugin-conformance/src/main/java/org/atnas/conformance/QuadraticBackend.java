@@ -131,8 +131,15 @@ public final class QuadraticBackend
         }
 
         @Override
-        public synchronized void applyMetaGradient(List<Gradient> gradients)
+        public void applyMetaGradient(List<Gradient> gradients)
         {
+            applyGradient(gradients, metaUpdate.learningRate(), 0);
+        }
+
+        @Override
+        public synchronized void applyGradient(List<Gradient> gradients, double learningRate, double weightDecay)
+        {
+            MetaUpdate.checkStep(learningRate, weightDecay);
             if (gradients.isEmpty()) {
                 throw new IllegalArgumentException("The outer update needs at least one meta-gradient");
             }
@@ -156,7 +163,7 @@ public final class QuadraticBackend
                     m[i] = b1 * m[i] + (1 - b1) * g[i];
                     v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
                     double denominator = Math.sqrt(v[i]) / Math.sqrt(1 - Math.pow(b2, t)) + metaUpdate.epsilon();
-                    w[i] -= metaUpdate.learningRate() / (1 - Math.pow(b1, t)) * m[i] / denominator;
+                    w[i] = w[i] * (1 - learningRate * weightDecay) - learningRate / (1 - Math.pow(b1, t)) * m[i] / denominator;
                 }
             });
             lastMean = mean;

@@ -122,8 +122,15 @@ final class DjlSupernet
     }
 
     @Override
-    public synchronized void applyMetaGradient(List<Gradient> gradients)
+    public void applyMetaGradient(List<Gradient> gradients)
     {
+        applyGradient(gradients, metaUpdate.learningRate(), 0);
+    }
+
+    @Override
+    public synchronized void applyGradient(List<Gradient> gradients, double learningRate, double weightDecay)
+    {
+        MetaUpdate.checkStep(learningRate, weightDecay);
         if (gradients.isEmpty()) {
             throw new IllegalArgumentException("The outer update needs at least one meta-gradient");
         }
@@ -158,7 +165,10 @@ final class DjlSupernet
                 double correction1 = 1 - Math.pow(beta1, step);
                 double correction2 = 1 - Math.pow(beta2, step);
                 NDArray denominator = second.sqrt().div(Math.sqrt(correction2)).add(metaUpdate.epsilon());
-                weight.subi(first.div(denominator).mul(metaUpdate.learningRate() / correction1));
+                if (weightDecay > 0) {
+                    weight.muli(1 - learningRate * weightDecay);
+                }
+                weight.subi(first.div(denominator).mul(learningRate / correction1));
             }
         }
         finally {

@@ -90,8 +90,15 @@ final class Nd4jSupernet
     }
 
     @Override
-    public synchronized void applyMetaGradient(List<Gradient> gradients)
+    public void applyMetaGradient(List<Gradient> gradients)
     {
+        applyGradient(gradients, metaUpdate.learningRate(), 0);
+    }
+
+    @Override
+    public synchronized void applyGradient(List<Gradient> gradients, double learningRate, double weightDecay)
+    {
+        MetaUpdate.checkStep(learningRate, weightDecay);
         if (gradients.isEmpty()) {
             throw new IllegalArgumentException("The outer update needs at least one meta-gradient");
         }
@@ -123,7 +130,10 @@ final class Nd4jSupernet
             double correction1 = 1 - Math.pow(beta1, step);
             double correction2 = 1 - Math.pow(beta2, step);
             INDArray denominator = Transforms.sqrt(second, true).divi(Math.sqrt(correction2)).addi(metaUpdate.epsilon());
-            weight.subi(first.div(denominator).muli(metaUpdate.learningRate() / correction1));
+            if (weightDecay > 0) {
+                weight.muli(1 - learningRate * weightDecay);
+            }
+            weight.subi(first.div(denominator).muli(learningRate / correction1));
         }
     }
 

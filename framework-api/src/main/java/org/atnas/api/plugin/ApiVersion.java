@@ -14,7 +14,9 @@ package org.atnas.api.plugin;
  *     <li>1.1: {@link Setting#oneOf}, a setting that is one of a closed list of words, and
  *         {@link Setting#choices()}.</li>
  *     <li>1.2: {@link org.atnas.api.cluster.ClusterService}, a cluster of JVMs, and
- *         {@link org.atnas.api.BackendWorker#gradientOf}, a gradient from another JVM's values.</li>
+ *         {@link org.atnas.api.BackendWorker#gradientOf}, a gradient from another JVM's values;
+ *         {@link org.atnas.api.Supernet#applyGradient}, the supervised update of Algorithm 3
+ *         (a learning rate per step and decoupled weight decay).</li>
  * </ul>
  */
 public final class ApiVersion

@@ -12,6 +12,7 @@ import org.atnas.core.data.DataSettings;
 import org.atnas.core.search.ClusterSettings;
 import org.atnas.core.search.FinalTraining;
 import org.atnas.core.search.SearchSettings;
+import org.atnas.core.transfer.TransferSettings;
 
 /** The keys the engine itself reads (components declare their own). */
 public final class CoreSettings
@@ -57,6 +58,7 @@ public final class CoreSettings
         all.addAll(SearchSettings.all());
         all.addAll(FinalTraining.settings());
         all.addAll(ClusterSettings.all());
+        all.addAll(TransferSettings.all());
         return List.copyOf(all);
     }
 }

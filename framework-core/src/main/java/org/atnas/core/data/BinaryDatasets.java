@@ -44,12 +44,23 @@ public final class BinaryDatasets
      */
     public static ImageDataset idx(Path folder, int size)
     {
+        return idx(folder, size, "", name -> true);
+    }
+
+    /**
+     * As {@link #idx(Path, int)}, reading only the image files whose name {@code files} accepts:
+     * a training or a test set of its own.
+     *
+     * @param kind how an error names these files, for example {@code " of the test set (t10k-*)"}
+     */
+    public static ImageDataset idx(Path folder, int size, String kind, Predicate<String> files)
+    {
         if (!Files.isDirectory(folder)) {
             throw new DataException("Data path [" + folder + "] does not exist or is not a folder (expected *-images-idx3-ubyte[.gz] and *-labels-idx1-ubyte[.gz] files)");
         }
-        List<Path> imageFiles = list(folder, name -> name.contains("-images-idx3-ubyte"));
+        List<Path> imageFiles = list(folder, name -> name.contains("-images-idx3-ubyte") && files.test(name));
         if (imageFiles.isEmpty()) {
-            throw new DataException("Data folder [" + folder + "] holds no *-images-idx3-ubyte[.gz] file");
+            throw new DataException("Data folder [" + folder + "] holds no *-images-idx3-ubyte[.gz] file" + kind);
         }
         Map<Integer, ByteArrayOutputStream> byLabel = new TreeMap<>();
         int side = -1;
@@ -122,12 +133,22 @@ public final class BinaryDatasets
      */
     public static ImageDataset cifar10(Path folder, int size)
     {
+        return cifar10(folder, size, "", name -> true);
+    }
+
+    /**
+     * As {@link #cifar10(Path, int)}, reading only the batches whose file name {@code files} accepts.
+     *
+     * @param kind how an error names these files, for example {@code " of the test set (test_batch*)"}
+     */
+    public static ImageDataset cifar10(Path folder, int size, String kind, Predicate<String> files)
+    {
         if (!Files.isDirectory(folder)) {
             throw new DataException("Data path [" + folder + "] does not exist or is not a folder (expected data_batch_*.bin and test_batch.bin)");
         }
-        List<Path> batches = list(folder, name -> name.endsWith(".bin") && (name.startsWith("data_batch") || name.startsWith("test_batch")));
+        List<Path> batches = list(folder, name -> name.endsWith(".bin") && (name.startsWith("data_batch") || name.startsWith("test_batch")) && files.test(name));
         if (batches.isEmpty()) {
-            throw new DataException("Data folder [" + folder + "] holds no CIFAR-10 batch (data_batch_*.bin, test_batch.bin)");
+            throw new DataException("Data folder [" + folder + "] holds no CIFAR-10 batch (data_batch_*.bin, test_batch.bin)" + kind);
         }
         List<String> names = new ArrayList<>();
         Path meta = folder.resolve("batches.meta.txt");

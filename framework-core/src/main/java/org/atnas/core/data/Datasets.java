@@ -82,7 +82,7 @@ public final class Datasets
             case "omniglot" -> FolderDatasets.omniglot(paths(configuration, dataset), orDefault(size, 28), progress);
             case "mini-imagenet" -> MiniImageNet.load(path(configuration, dataset), orDefault(size, 84));
             case "image-folder" -> FolderDatasets.imageFolder(path(configuration, dataset), orDefault(size, 84), channels(configuration), progress);
-            case "idx" -> BinaryDatasets.idx(path(configuration, dataset), orDefault(size, 28));
+            case "idx", "fashion-mnist" -> BinaryDatasets.idx(path(configuration, dataset), orDefault(size, 28));
             case "cifar10" -> BinaryDatasets.cifar10(path(configuration, dataset), orDefault(size, 32));
             default -> throw new ConfigurationException("Unknown data set [" + dataset + "] for key [" + DataSettings.DATASET.key() + "]; known: " + DataSettings.DATASETS);
         };

@@ -1,9 +1,8 @@
 package org.atnas.core.search;
 
-import java.lang.management.ManagementFactory;
-
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import org.atnas.core.run.ProcessCpu;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,13 +28,13 @@ final class CpuBudget
     void start(double minutesBefore)
     {
         this.before = minutesBefore;
-        start = processCpuNanos();
+        start = ProcessCpu.nanos();
     }
 
     /** CPU minutes used: those before, and the process's since {@link #start}. */
     double minutesUsed()
     {
-        return before + (processCpuNanos() - start) / 60e9;
+        return before + (ProcessCpu.nanos() - start) / 60e9;
     }
 
     /** Whether there is a budget at all. */
@@ -54,13 +53,5 @@ final class CpuBudget
     boolean spent()
     {
         return used() >= 1;
-    }
-
-    private static long processCpuNanos()
-    {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean system) {
-            return system.getProcessCpuTime();
-        }
-        throw new IllegalStateException("search.cpu-budget needs the process CPU time, which this JVM does not report");
     }
 }

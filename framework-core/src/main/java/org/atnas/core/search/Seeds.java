@@ -6,7 +6,7 @@ package org.atnas.core.search;
  * carried along. So a resumed run makes exactly the choices an uninterrupted one makes, and the
  * number of workers changes nothing.
  */
-final class Seeds
+public final class Seeds
 {
     static final long POPULATION = 1;
     static final long ARCHITECTURES = 2;
@@ -14,10 +14,16 @@ final class Seeds
     static final long TASK_POOL = 4;
     static final long VALIDATION = 5;
     static final long PREDICTOR = 6;
+    /** Fast architecture transfer: the order and augmentation of an epoch's images. */
+    public static final long TRANSFER_EPOCH = 7;
+    /** Fast architecture transfer: an evolution with population halving. */
+    public static final long TRANSFER_EVOLUTION = 8;
+    /** Fast architecture transfer: the validation split of the training set. */
+    public static final long TRANSFER_SPLIT = 9;
 
     private Seeds() {}
 
-    static long derive(long seed, long purpose, long index)
+    public static long derive(long seed, long purpose, long index)
     {
         return mix(mix(seed ^ mix(purpose)) + index);
     }

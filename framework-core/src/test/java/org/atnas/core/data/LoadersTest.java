@@ -191,7 +191,7 @@ class LoadersTest
                 .hasMessage("[" + directory.resolve("bad-images-idx3-ubyte") + "] is not an IDX image file: magic number 0x801, expected 0x803");
     }
 
-    private static void writeIdx(OutputStream imageStream, OutputStream labelStream, byte[][] images, int[] labels)
+    static void writeIdx(OutputStream imageStream, OutputStream labelStream, byte[][] images, int[] labels)
             throws IOException
     {
         try (DataOutputStream imageOut = new DataOutputStream(imageStream); DataOutputStream labelOut = new DataOutputStream(labelStream)) {
