@@ -34,8 +34,6 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class DataReadersFuzzTest
 {
-    private static final long BUDGET_MILLIS = 5_000;
-
     @TempDir
     Path directory;
 
