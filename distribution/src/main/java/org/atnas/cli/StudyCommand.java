@@ -68,6 +68,9 @@ final class StudyCommand
     @Option(names = "--dry-run", description = "Lists the cells, their budgets and where each stands, and checks every variant's configuration; runs nothing.")
     boolean dryRun;
 
+    @Option(names = "--report", description = "Writes the tables, plots and report.html of the cells finished so far (of a running or stopped study); runs nothing.")
+    boolean reportOnly;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a shared setting of every cell (such as data.path; not an axis or a study key); repeatable.")
     List<String> sets = new ArrayList<>();
 
@@ -111,6 +114,14 @@ final class StudyCommand
             return;
         }
         start(plan, folder);
+        if (reportOnly) {
+            List<StudyCell> finished = cells.values().stream().filter(StudyCell::isFinished).toList();
+            if (finished.isEmpty()) {
+                throw new IllegalArgumentException("No cell of the study in [" + folder + "] has finished yet; there is nothing to report");
+            }
+            report(launcher, plan, folder, finished, cells.size());
+            return;
+        }
         List<StudyCell> pending = cells.values().stream().filter(cell -> !cell.isFinished()).toList();
         PrintWriter err = launcher.err();
         err.printf(Locale.ROOT, "Study %s: %d cells (%d finished before), %s %s each; folder %s%n", plan.name(), cells.size(), cells.size() - pending.size(),
@@ -465,9 +476,9 @@ final class StudyCommand
             out.println();
             out.println("Paired differences (same seeds, same meta-test tasks):");
             for (StudySummary.Difference difference : summary.differences()) {
-                out.printf(Locale.ROOT, "  %s - %s (budget %s, %d seeds): %+.2f points%s%n", difference.variant(), difference.versus(), StudyPlan.format(difference.budget()),
-                        difference.seeds(), 100 * difference.mean(), Double.isNaN(difference.confidence95()) ? " (one seed: no interval)"
-                                : String.format(Locale.ROOT, " ± %.2f (95%% CI)%s", 100 * difference.confidence95(), difference.isSignificant() ? "" : ", not distinguishable"));
+                out.printf(Locale.ROOT, "  %s - %s (budget %s, %d seed%s): %+.2f points%s%n", difference.variant(), difference.versus(), StudyPlan.format(difference.budget()),
+                        difference.seeds(), difference.seeds() == 1 ? "" : "s", 100 * difference.mean(), Double.isNaN(difference.confidence95()) ? " (one seed: no interval)"
+                                : String.format(Locale.ROOT, " ± %.2f (95%% CI)%s", 100 * difference.confidence95(), difference.isSignificant() ? ", " + (difference.mean() > 0 ? difference.variant() : difference.versus()) + " better" : ", not distinguishable"));
             }
         }
         out.println();
