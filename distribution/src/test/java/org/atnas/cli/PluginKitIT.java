@@ -64,7 +64,7 @@ class PluginKitIT
         assertThat(small).isLessThan(full);
 
         String plugins = atnas(custom, "plugins");
-        assertThat(plugins).containsPattern("keep-best +1\\.0\\.0 +1\\.1 +evolver +keep-best +keeps the best quarter, fills with their mutants\n")
+        assertThat(plugins).containsPattern("keep-best +1\\.0\\.0 +1\\.2 +evolver +keep-best +keeps the best quarter, fills with their mutants\n")
                 .doesNotContain("nd4j").contains("\nWith native libraries: backend-djl. ").endsWith("5 plugins in " + custom.resolve("plugins") + "\n");
         String search = atnas(custom, "search", "--set", "evolver=keep-best", "--set", "runs.directory=" + temporary.resolve("runs"), "--set", "run.name=keep-best",
                 "--set", "glyphs.classes=60", "--set", "data.image-size=14", "--set", "darts.channels=4", "--set", "darts.stem-multiplier=1", "--set", "djl.threads=1",
@@ -80,7 +80,7 @@ class PluginKitIT
         Path output = temporary.resolve("bad");
         LauncherTest.Result unknown = LauncherTest.run(DISTRIBUTION, "dist", "--plugins", "evolution-ga,backend-cuda", "--output", output.toString());
         assertThat(unknown.status()).isEqualTo(1);
-        assertThat(unknown.err()).startsWith("error: Unknown plugin [backend-cuda] for --plugins; this distribution has [backend-djl, backend-nd4j, evolution-ga, ");
+        assertThat(unknown.err()).startsWith("error: Unknown plugin [backend-cuda] for --plugins; this distribution has [backend-djl, backend-nd4j, cluster-hazelcast, evolution-ga, ");
         LauncherTest.Result twice = LauncherTest.run(DISTRIBUTION, "dist", "--plugins", "evolution-ga,evolution-ga", "--output", output.toString());
         assertThat(twice).isEqualTo(new LauncherTest.Result(1, "", "error: Plugin folder [evolution-ga] is named twice in --plugins\n"));
         LauncherTest.Result existing = LauncherTest.run(DISTRIBUTION, "dist", "--plugins", "evolution-ga", "--output", temporary.toString());
