@@ -45,6 +45,7 @@ public final class PluginLoader
 
     private final ClassLoader host;
     private final FolderClassLoaders loaders;
+    private final String runtime;
 
     /**
      * Makes the class loader of one plugin folder: the runtime the plugins run in. Discovery and
@@ -68,7 +69,7 @@ public final class PluginLoader
      */
     public PluginLoader(ClassLoader host)
     {
-        this(host, (name, location, jars) -> new PluginClassLoader("plugin-" + name, urls(jars, location), host));
+        this(host, (name, location, jars) -> new PluginClassLoader("plugin-" + name, urls(jars, location), host), "class-loader");
     }
 
     /**
@@ -77,8 +78,19 @@ public final class PluginLoader
      */
     public PluginLoader(ClassLoader host, FolderClassLoaders loaders)
     {
+        this(host, loaders, "runtime-" + System.identityHashCode(requireNonNull(loaders, "loaders is null")));
+    }
+
+    /**
+     * @param runtime names the runtime in the cache of loaded folders: every class-loader runtime
+     *     shares one name, so that a folder (and a native library, which binds to one class loader per
+     *     JVM) is loaded once per process however many loaders ask for it
+     */
+    private PluginLoader(ClassLoader host, FolderClassLoaders loaders, String runtime)
+    {
         this.host = requireNonNull(host, "host is null");
         this.loaders = requireNonNull(loaders, "loaders is null");
+        this.runtime = runtime;
     }
 
     private static URL[] urls(List<Path> jars, String location)
@@ -162,7 +174,7 @@ public final class PluginLoader
         for (Path folder : folders) {
             String location = pluginsDirectory.getFileName() + "/" + folder.getFileName();
             try {
-                String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host) + "|" + System.identityHashCode(loaders);
+                String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host) + "|" + runtime;
                 InstalledPlugin plugin = LOADED.get(key);
                 if (plugin == null) {
                     plugin = loadFolder(folder, location);
