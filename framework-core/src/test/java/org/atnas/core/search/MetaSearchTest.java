@@ -254,14 +254,15 @@ class MetaSearchTest
         Checkpoint checkpoint = Checkpoint.readLatest(directory);
         assertThat(checkpoint.step()).isEqualTo(1);
         assertThat(checkpoint.finished()).isFalse();
-        assertThat(checkpoint.cpuMinutes()).isPositive();
+        // the process's CPU time is counted in ticks: a tiny step may not reach one
+        assertThat(checkpoint.cpuMinutes()).isNotNegative();
         TaskSampler sampler = MetaSearchTestSupport.sampler();
         SearchPlan plan = SearchPlan.read(SettingValues.of(settings("search.evolve-every=2", "search.workers=1")), new DartsSearchSpace(2, 2, 1));
         try (SearchEngine engine = SearchEngine.start(services(), new SearchModule(plan, new SearchData(sampler, sampler), directory, Provenance.none(), Optional.of(checkpoint)))) {
             assertThat(run(engine.search())).isEqualTo(MetaSearch.Outcome.FINISHED);
             // the CPU budget counts on from the minutes the checkpoint records, and the last checkpoint records the sum
             double last = Checkpoint.readLatest(directory).cpuMinutes();
-            assertThat(last).isGreaterThan(checkpoint.cpuMinutes()).isLessThanOrEqualTo(engine.search().cpuMinutes());
+            assertThat(last).isGreaterThanOrEqualTo(checkpoint.cpuMinutes()).isLessThanOrEqualTo(engine.search().cpuMinutes());
             // the abandoned step changed nothing: the resumed run ends where the uninterrupted one did
             assertThat(engine.search().population().codes()).isEqualTo(uninterrupted);
         }
