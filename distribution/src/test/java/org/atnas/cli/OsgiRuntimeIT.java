@@ -34,9 +34,9 @@ class OsgiRuntimeIT
             throws Exception
     {
         String plugins = atnas(List.of("--runtime", "osgi", "plugins"));
-        assertThat(plugins).containsPattern("evolution-ga +0\\.1\\.0 +1\\.1 +evolver +ga ")
+        assertThat(plugins).containsPattern("evolution-ga +0\\.1\\.0 +1\\.2 +evolver +ga ")
                 .contains("\nWith native libraries: backend-djl, backend-nd4j, predictor-weka. A native library binds to one class loader per JVM, in both runtimes: ")
-                .endsWith("8 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
+                .endsWith("9 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
         String classLoaders = atnas(search(List.of(), "classloader"));
         String bundles = atnas(search(List.of("--runtime", "osgi"), "osgi"));
         assertThat(classLoaders).contains("Search finished (atnas): 6 meta-steps, population of 4");
