@@ -35,7 +35,7 @@ class OsgiRuntimeIT
     {
         String plugins = atnas(List.of("--runtime", "osgi", "plugins"));
         assertThat(plugins).containsPattern("evolution-ga +0\\.1\\.0 +1\\.2 +evolver +ga ")
-                .contains("\nWith native libraries: backend-djl, backend-nd4j, predictor-weka. A native library binds to one class loader per JVM, in both runtimes: ")
+                .contains("\nWith native libraries: backend-djl, backend-nd4j, cluster-hazelcast, predictor-weka. A native library binds to one class loader per JVM, in both runtimes: ")
                 .endsWith("9 plugins in " + DISTRIBUTION.toAbsolutePath().resolve("plugins") + "\n");
         String classLoaders = atnas(search(List.of(), "classloader"));
         String bundles = atnas(search(List.of("--runtime", "osgi"), "osgi"));
