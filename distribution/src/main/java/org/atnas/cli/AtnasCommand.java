@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = AtnasCommand.Version.class,
         description = "Across-Task Neural Architecture Search (AT-NAS) on the JVM.",
-        subcommands = {PluginsCommand.class, DistCommand.class, ConfigCommand.class, DataCommand.class, SearchCommand.class, TrainCommand.class, TransferCommand.class, StudyCommand.class, EvaluateCommand.class, AdaptCommand.class, PredictCommand.class, ExportCommand.class, PlotCommand.class, BenchCommand.class, WorkerCommand.class})
+        subcommands = {PluginsCommand.class, DistCommand.class, ConfigCommand.class, DataCommand.class, SearchCommand.class, TrainCommand.class, TransferCommand.class, StudyCommand.class, ShellCommand.class, EvaluateCommand.class, AdaptCommand.class, PredictCommand.class, ExportCommand.class, PlotCommand.class, BenchCommand.class, WorkerCommand.class})
 final class AtnasCommand
         implements Runnable
 {

@@ -17,9 +17,11 @@ import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.config.ConfigurationException;
 import org.atnas.core.plugin.InstalledPlugin;
+import org.atnas.core.plugin.LivePlugins;
 import org.atnas.core.plugin.OsgiRuntime;
 import org.atnas.core.plugin.PluginLoadException;
 import org.atnas.core.plugin.PluginLoader;
+import org.atnas.core.plugin.PluginRegistry;
 import picocli.CommandLine;
 
 import static java.util.Objects.requireNonNull;
@@ -34,7 +36,7 @@ public final class Launcher
     private final Path home;
     private final PrintWriter out;
     private final PrintWriter err;
-    private List<InstalledPlugin> plugins;
+    private PluginLoader.Scan scan;
     private boolean osgi;
     private OsgiRuntime osgiRuntime;
 
@@ -52,8 +54,15 @@ public final class Launcher
      */
     Launcher writingTo(PrintWriter out, PrintWriter err)
     {
+        return using(scanPlugins(), out, err);
+    }
+
+    /** A launcher of the same home that runs with the given plugins: the shell's commands, each with the plugins of the moment it starts. */
+    Launcher using(PluginLoader.Scan plugins, PrintWriter out, PrintWriter err)
+    {
         Launcher launcher = new Launcher(home, out, err);
-        launcher.plugins = plugins();
+        launcher.scan = requireNonNull(plugins, "plugins is null");
+        launcher.osgi = osgi;
         return launcher;
     }
 
@@ -123,10 +132,34 @@ public final class Launcher
         this.osgi = osgi;
     }
 
-    /** Every folder of {@code <home>/plugins}: the healthy plugins and the broken folders with their errors. */
+    /** Every folder of {@code <home>/plugins}: the healthy plugins and the broken folders with their errors, loaded on first use. */
     PluginLoader.Scan scanPlugins()
     {
-        return pluginLoader().scanFolders(home.resolve("plugins"));
+        if (scan == null) {
+            scan = pluginLoader().scanFolders(home.resolve("plugins"));
+        }
+        return scan;
+    }
+
+    /** Whether plugins run as bundles of the embedded OSGi framework. */
+    boolean osgi()
+    {
+        return osgi;
+    }
+
+    /**
+     * The plugins as the shell changes them while it runs, in the OSGi runtime only: a class loader
+     * of the class-loader runtime cannot be unloaded on demand.
+     *
+     * @throws IllegalStateException in the class-loader runtime
+     */
+    LivePlugins livePlugins()
+    {
+        if (!osgi) {
+            throw new IllegalStateException("Live plugins need the OSGi runtime");
+        }
+        PluginLoader.Scan loaded = scanPlugins();
+        return new LivePlugins(home.resolve("plugins"), loaded, pluginLoader(), osgiRuntime);
     }
 
     private PluginLoader pluginLoader()
@@ -155,10 +188,18 @@ public final class Launcher
      */
     List<InstalledPlugin> plugins()
     {
-        if (plugins == null) {
-            plugins = pluginLoader().loadFolders(home.resolve("plugins"));
-        }
-        return plugins;
+        return scanPlugins().pluginsOrFail();
+    }
+
+    /**
+     * Whether a key configures where work runs rather than what it computes: {@code cluster}, the
+     * engine's {@code cluster.*} keys and the installed cluster services' settings.
+     */
+    boolean isClusterKey(String key)
+    {
+        String cluster = ServiceType.CLUSTER.key();
+        return key.equals(cluster) || key.startsWith(cluster + ".") || new PluginRegistry(plugins()).components(ServiceType.CLUSTER).values().stream()
+                .anyMatch(component -> component.factory().settings().stream().anyMatch(setting -> setting.key().equals(key)));
     }
 
     /**

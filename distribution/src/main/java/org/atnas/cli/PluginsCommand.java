@@ -1,17 +1,12 @@
 package org.atnas.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 import org.atnas.core.ServiceType;
 import org.atnas.core.plugin.InstalledPlugin;
+import org.atnas.core.plugin.NativeLibraries;
 import org.atnas.core.plugin.PluginLoadException;
 import org.atnas.core.plugin.PluginLoader;
 import org.atnas.core.plugin.PluginRegistry;
@@ -59,7 +54,7 @@ final class PluginsCommand
         Table.print(launcher.out(), rows);
         PrintWriter out = launcher.out();
         out.println();
-        List<String> natives = registry.plugins().stream().filter(plugin -> carriesNativeLibraries(launcher.home().resolve("plugins").resolve(plugin.name()))).map(InstalledPlugin::name).toList();
+        List<String> natives = registry.plugins().stream().filter(plugin -> NativeLibraries.carriedBy(launcher.home().resolve("plugins").resolve(plugin.name()))).map(InstalledPlugin::name).toList();
         if (!natives.isEmpty()) {
             out.println("With native libraries: " + String.join(", ", natives) + ". A native library binds to one class loader per JVM, in both runtimes: such a plugin is loaded once per process and never unloaded.");
         }
@@ -91,23 +86,5 @@ final class PluginsCommand
         launcher.out().println("A distribution that ships a GPL-3.0 jar is GPL-3.0 as a whole.");
         launcher.out().println("Licences from the project's table of the libraries its plugins bundle, else a jar's Bundle-License header or its POM, else unknown.");
         failIfBroken(scan);
-    }
-
-    /** Whether a jar of the folder holds a shared library (.so, .dll, .dylib, .jnilib). */
-    private static boolean carriesNativeLibraries(Path folder)
-    {
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path jar : files.filter(file -> file.getFileName().toString().endsWith(".jar")).toList()) {
-                try (JarFile opened = new JarFile(jar.toFile())) {
-                    if (opened.stream().anyMatch(entry -> entry.getName().matches(".*\\.(so(\\.[0-9.]+)?|dll|dylib|jnilib)"))) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the jars of plugin folder [" + folder + "]", e);
-        }
     }
 }

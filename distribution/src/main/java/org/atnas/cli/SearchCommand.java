@@ -3,7 +3,6 @@ package org.atnas.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +15,6 @@ import org.atnas.api.ArchitectureCode;
 import org.atnas.api.Individual;
 import org.atnas.api.InnerLoop;
 import org.atnas.core.Atnas;
-import org.atnas.core.ServiceType;
-import org.atnas.core.plugin.PluginRegistry;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.export.ArchitectureExport;
 import org.atnas.core.run.RunDirectory;
@@ -72,10 +69,7 @@ final class SearchCommand
         }
         if (resume != null) {
             // where the workers run changes no result: a run may resume on a cluster or off it
-            Set<String> clusterKeys = new HashSet<>();
-            new PluginRegistry(launcher.plugins()).components(ServiceType.CLUSTER).values().forEach(component -> component.factory().settings().forEach(setting -> clusterKeys.add(setting.key())));
-            boolean clusterOnly = config.overrides.stream().map(override -> override.split("=", 2)[0].strip())
-                    .allMatch(key -> key.equals(ServiceType.CLUSTER.key()) || key.startsWith(ServiceType.CLUSTER.key() + ".") || clusterKeys.contains(key));
+            boolean clusterOnly = config.overrides.stream().map(override -> override.split("=", 2)[0].strip()).allMatch(launcher::isClusterKey);
             if (config.file != null || !clusterOnly) {
                 throw new IllegalArgumentException("--resume continues a run with the configuration it was started with; --config and --set cannot be used with it (except --set of the cluster's keys)");
             }

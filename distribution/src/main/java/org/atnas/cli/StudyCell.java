@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.atnas.core.config.Configuration;
+import org.atnas.core.data.DataSettings;
 import org.atnas.core.run.AtomicFiles;
 import org.atnas.core.search.Checkpoint;
 import org.atnas.core.study.CellResult;
@@ -86,6 +87,12 @@ final class StudyCell
     Path search()
     {
         return folder.resolve("search");
+    }
+
+    /** The data path of the cell's configuration, if it names one: a cluster member must hold the same data. */
+    Optional<String> dataPath()
+    {
+        return plan.configuration(cell, folder).get(DataSettings.PATH.key()).map(Configuration.Entry::value);
     }
 
     boolean isFinished()
@@ -278,7 +285,7 @@ final class StudyCell
     }
 
     /** A run directory a stopped command left without a checkpoint: nothing in it can be continued. */
-    private static void clear(Path run)
+    static void clear(Path run)
     {
         if (!Files.exists(run)) {
             return;

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.atnas.core.Atnas;
+import org.atnas.core.ServiceType;
 import org.atnas.core.config.Configuration;
 import org.atnas.core.config.ConfigurationException;
 import org.atnas.core.run.AtomicFiles;
@@ -88,7 +89,16 @@ final class StudyCommand
             throw new IllegalArgumentException("--parallel must be at least 1, got " + parallel);
         }
         Map<String, String> overrides = new LinkedHashMap<>();
-        Configuration.load(Optional.empty(), sets).entries().forEach((key, entry) -> overrides.put(key, entry.value()));
+        Map<String, String> cluster = new LinkedHashMap<>();
+        // where the cells run changes none of their results: the cluster's keys are not the cells' settings
+        Configuration.load(Optional.empty(), sets).entries().forEach((key, entry) -> (launcher.isClusterKey(key) ? cluster : overrides).put(key, entry.value()));
+        boolean onCluster = !cluster.getOrDefault(ServiceType.CLUSTER.key(), ServiceType.NONE).equals(ServiceType.NONE);
+        if (!onCluster && !cluster.isEmpty()) {
+            throw new IllegalArgumentException("--set " + String.join(", ", cluster.keySet()) + " configure a cluster, but no cluster is selected: add --set cluster=NAME to run the cells on its members");
+        }
+        if (onCluster && parallel != 1) {
+            throw new IllegalArgumentException("--parallel and --set cluster cannot be combined: on a cluster each member runs one cell at a time");
+        }
         StudyPlan plan = StudyPlan.of(StudyFile.read(file), overrides);
         Path folder = directory != null ? directory : Path.of("studies", plan.name());
         Map<String, StudyCell> cells = new LinkedHashMap<>();
@@ -128,7 +138,8 @@ final class StudyCommand
                 budgets(plan), plan.unit().label(), folder);
         err.flush();
         untilPrinted(launcher, () -> {
-            boolean complete = parallel == 1 ? runHere(launcher, plan, pending, cells.size()) : runInProcesses(launcher, plan, folder, pending, cells.size());
+            boolean complete = onCluster ? new StudyOnCluster(launcher, plan, file, cluster).run(pending, cells.size(), () -> stopping)
+                    : parallel == 1 ? runHere(launcher, plan, pending, cells.size()) : runInProcesses(launcher, plan, folder, pending, cells.size());
             List<StudyCell> finished = cells.values().stream().filter(StudyCell::isFinished).toList();
             if (!finished.isEmpty() && (complete || !stopping)) {
                 report(launcher, plan, folder, finished, cells.size());
@@ -384,7 +395,7 @@ final class StudyCommand
         return !stopped;
     }
 
-    private static void finishedLine(Launcher launcher, StudyCell cell, int done, int total)
+    static void finishedLine(Launcher launcher, StudyCell cell, int done, int total)
     {
         CellResult result = StudyCell.read(cell.folder()).result();
         launcher.err().printf(Locale.ROOT, "[%d/%d] %s finished: %.2f%% ± %.2f on %d meta-test tasks, %s, %.1f CPU minutes, %d + %d meta-steps%n", done, total, cell.cell().id(),
@@ -439,7 +450,7 @@ final class StudyCommand
             machine.put("memoryBytes", system.getTotalMemorySize());
         }
         machine.put("host", host());
-        machine.put("data", DataDigest.of(plan.configuration(cell.cell(), cell.folder()).get("data.path").map(Configuration.Entry::value)));
+        machine.put("data", DataDigest.of(cell.dataPath()));
         return machine;
     }
 

@@ -10,13 +10,14 @@ import org.atnas.api.cluster.ClusterService;
 import org.atnas.core.Atnas;
 import org.atnas.core.ServiceType;
 import org.atnas.core.search.ClusterWorker;
+import org.atnas.core.study.CellJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code atnas worker}: a cluster member that runs the meta-step pairs of searches (Sec. 3.4 across JVMs). */
+/** {@code atnas worker}: a cluster member that runs the meta-step pairs of searches (Sec. 3.4 across JVMs) and the cells of studies. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Joins a cluster and runs the meta-steps' pairs of a search started with atnas search --set cluster=hazelcast, with this installation's plugins and data.",
+        description = {"Joins a cluster and runs the meta-steps' pairs of a search started with atnas search --set cluster=hazelcast, and the cells of a study started with atnas study FILE --set cluster=hazelcast, with this installation's plugins and data.",
                 "A search whose API version, plugins or data (SHA-256) differ from this worker's is refused with what differs. Runs until Ctrl-C."})
 final class WorkerCommand
         implements Runnable
@@ -54,9 +55,14 @@ final class WorkerCommand
             err.println(line);
             err.flush();
         })) {
-            service.start(worker);
+            // a study's cells and a search's meta-steps come through the same door
+            StudyCellWorker cells = new StudyCellWorker(launcher, line -> {
+                err.println(line);
+                err.flush();
+            });
+            service.start((from, job) -> CellJob.isCellJob(job) ? cells.handle(from, job) : worker.handle(from, job));
             service.onMemberLeft(worker::memberLeft);
-            err.println("Worker " + service.self() + " joined the cluster " + service.members() + "; serving searches until stopped (Ctrl-C)");
+            err.println("Worker " + service.self() + " joined the cluster " + service.members() + "; serving searches and study cells until stopped (Ctrl-C)");
             err.flush();
             stop.await();
             err.println("Leaving the cluster ...");

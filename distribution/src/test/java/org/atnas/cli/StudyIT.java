@@ -20,7 +20,7 @@ class StudyIT
 {
     private static final Path DISTRIBUTION = Path.of(System.getProperty("atnas.distribution", "target/atnas-0.1.0"));
     /** Two variants on one seed, a budget of meta-steps (CPU minutes would differ between runs), settings as SearchIT's tiny search. */
-    private static final String STUDY = """
+    static final String STUDY = """
             study.seeds = 1
             study.budget.steps = 16
             study.tasks = 6
@@ -119,7 +119,7 @@ class StudyIT
     }
 
     /** The rows of results.csv without the CPU minutes, which differ from run to run. */
-    private static List<String> withoutCpuMinutes(Path csv)
+    static List<String> withoutCpuMinutes(Path csv)
             throws IOException
     {
         List<String> lines = Files.readAllLines(csv);

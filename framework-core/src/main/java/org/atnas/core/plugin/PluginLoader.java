@@ -60,6 +60,16 @@ public final class PluginLoader
          * @throws PluginLoadException naming the location if the folder cannot be loaded
          */
         ClassLoader create(String name, String location, List<Path> jars);
+
+        /**
+         * Called when a folder whose class loader was created turns out not to be a plugin (no or
+         * several {@link Plugin}s, a wrong API version): the runtime may let it go. Does nothing by
+         * default.
+         *
+         * @param loader a class loader {@link #create} returned
+         * @param location {@code plugins/<name>}, for messages
+         */
+        default void discard(ClassLoader loader, String location) {}
     }
 
     /**
@@ -121,6 +131,24 @@ public final class PluginLoader
             plugins = List.copyOf(plugins);
             broken = List.copyOf(broken);
         }
+
+        /**
+         * The plugins, if every folder loads.
+         *
+         * @throws PluginLoadException naming every folder that cannot be loaded, with its error
+         */
+        public List<InstalledPlugin> pluginsOrFail()
+        {
+            if (broken.size() == 1) {
+                throw new PluginLoadException(broken.get(0).error());
+            }
+            if (!broken.isEmpty()) {
+                StringBuilder message = new StringBuilder(broken.size() + " plugin folders cannot be loaded:");
+                broken.forEach(folder -> message.append("\n  ").append(folder.error()));
+                throw new PluginLoadException(message.toString());
+            }
+            return plugins;
+        }
     }
 
     /**
@@ -138,22 +166,14 @@ public final class PluginLoader
      */
     public List<InstalledPlugin> loadFolders(Path pluginsDirectory)
     {
-        Scan scan = scanFolders(pluginsDirectory);
-        if (scan.broken().size() == 1) {
-            throw new PluginLoadException(scan.broken().get(0).error());
-        }
-        if (!scan.broken().isEmpty()) {
-            StringBuilder message = new StringBuilder(scan.broken().size() + " plugin folders cannot be loaded:");
-            scan.broken().forEach(folder -> message.append("\n  ").append(folder.error()));
-            throw new PluginLoadException(message.toString());
-        }
-        return scan.plugins();
+        return scanFolders(pluginsDirectory).pluginsOrFail();
     }
 
     /**
      * Loads every sub-folder of {@code pluginsDirectory} that can be loaded, and says what is wrong
      * with each of the others: one broken folder must not hide the healthy ones nor the other
-     * broken ones.
+     * broken ones. Hidden folders (a name starting with a dot) are not plugins: the shell stages a
+     * plugin it installs or updates in one.
      *
      * @throws PluginLoadException if {@code pluginsDirectory} is not a directory
      */
@@ -164,7 +184,7 @@ public final class PluginLoader
         }
         List<Path> folders;
         try (Stream<Path> children = Files.list(pluginsDirectory)) {
-            folders = children.filter(Files::isDirectory).sorted().toList();
+            folders = children.filter(Files::isDirectory).filter(folder -> !folder.getFileName().toString().startsWith(".")).sorted().toList();
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot list plugin directory [" + pluginsDirectory + "]", e);
@@ -177,7 +197,7 @@ public final class PluginLoader
                 String key = signature(folder) + "|" + location + "|" + System.identityHashCode(host) + "|" + runtime;
                 InstalledPlugin plugin = LOADED.get(key);
                 if (plugin == null) {
-                    plugin = loadFolder(folder, location);
+                    plugin = loadFolder(folder, folder.getFileName().toString(), location);
                     LOADED.put(key, plugin);
                 }
                 plugins.add(plugin);
@@ -187,6 +207,18 @@ public final class PluginLoader
             }
         }
         return new Scan(plugins, broken);
+    }
+
+    /**
+     * Loads one plugin folder anew as plugin {@code name}, whatever this process loaded before: the
+     * shell's live plugins, whose owner decides when the plugin is unloaded. The folder may be a
+     * staging folder; the plugin is named and located as {@code plugins/<name>}.
+     *
+     * @throws PluginLoadException naming {@code plugins/<name>} if the folder cannot be loaded
+     */
+    public InstalledPlugin load(Path folder, String name)
+    {
+        return loadFolder(folder, name, "plugins/" + name);
     }
 
     /** The plugins visible to the host's own class loader (development and tests; the distribution uses folders only). */
@@ -215,7 +247,7 @@ public final class PluginLoader
         return signature.toString();
     }
 
-    private InstalledPlugin loadFolder(Path folder, String location)
+    private InstalledPlugin loadFolder(Path folder, String name, String location)
     {
         List<Path> jars;
         try (Stream<Path> files = Files.list(folder)) {
@@ -243,13 +275,19 @@ public final class PluginLoader
         if (!hasServiceFile) {
             throw new PluginLoadException("Plugin folder [" + location + "] holds no implementation of " + Plugin.class.getName() + " (none of its jars has " + SERVICE_FILE + ")");
         }
-        String name = folder.getFileName().toString();
         ClassLoader loader = loaders.create(name, location, jars);
-        List<Plugin> found = discover(loader, location);
-        if (found.size() != 1) {
-            throw new PluginLoadException("Plugin folder [" + location + "] must hold exactly one implementation of " + Plugin.class.getName() + ", found " + found.size() + ": " + found.stream().map(plugin -> plugin.getClass().getName()).toList());
+        InstalledPlugin plugin;
+        try {
+            List<Plugin> found = discover(loader, location);
+            if (found.size() != 1) {
+                throw new PluginLoadException("Plugin folder [" + location + "] must hold exactly one implementation of " + Plugin.class.getName() + ", found " + found.size() + ": " + found.stream().map(each -> each.getClass().getName()).toList());
+            }
+            plugin = install(found.get(0), name, location, loader, version);
         }
-        InstalledPlugin plugin = install(found.get(0), name, location, loader, version);
+        catch (RuntimeException e) {
+            loaders.discard(loader, location);
+            throw e;
+        }
         log.debug("Loaded plugin {} {} from {}", name, version, location);
         return plugin;
     }

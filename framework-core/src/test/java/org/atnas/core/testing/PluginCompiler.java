@@ -163,4 +163,37 @@ public final class PluginCompiler
                 }
                 """.formatted(packageName, className, evolverName, apiVersion, createBody);
     }
+
+    /**
+     * Source of a plugin class {@code pkg.Name} offering one predictor named {@code predictorName}
+     * that predicts the mean fitness of the architectures it was trained on.
+     */
+    public static String predictorPluginSource(String packageName, String className, String predictorName)
+    {
+        return """
+                package %1$s;
+
+                import java.util.List;
+                import org.atnas.api.*;
+                import org.atnas.api.plugin.*;
+
+                public final class %2$s implements Plugin {
+                    public String apiVersion() { return ApiVersion.CURRENT; }
+
+                    public List<ComponentFactory<?>> components() {
+                        return List.of(ComponentFactory.of(Predictor.class, "%3$s", "predicts the mean fitness of what it was trained on", List.of(), context -> new Predictor() {
+                            private double mean;
+
+                            public String name() { return "%3$s"; }
+
+                            public void train(SearchSpace space, List<Individual> evaluated, long seed) {
+                                mean = evaluated.stream().mapToDouble(individual -> individual.fitness().orElseThrow()).average().orElseThrow();
+                            }
+
+                            public double predict(ArchitectureCode code) { return mean; }
+                        }));
+                    }
+                }
+                """.formatted(packageName, className, predictorName);
+    }
 }
