@@ -43,7 +43,7 @@ final class DataCommand
     /** {@code --dataset} and {@code --path}, shortcuts for {@code data.dataset} and {@code data.path}. */
     static final class DataOptions
     {
-        @Option(names = "--dataset", paramLabel = "NAME", description = "Sets data.dataset: glyphs, omniglot, mini-imagenet, image-folder, idx or cifar10.")
+        @Option(names = "--dataset", paramLabel = "NAME", description = "Sets data.dataset: glyphs, omniglot, mini-imagenet, image-folder, idx, fashion-mnist, cifar10 or svhn.")
         String dataset;
 
         @Option(names = "--path", paramLabel = "PATH", description = "Sets data.path (comma-separated for several Omniglot zips).")

@@ -296,7 +296,7 @@ class LauncherTest
         assertThat(run(home, "data", "inspect", "--dataset", "omniglot"))
                 .isEqualTo(new Result(1, "", "error: Missing value for key [data.path]: data set omniglot is read from files\n"));
         assertThat(run(home, "data", "inspect", "--dataset", "mnist"))
-                .isEqualTo(new Result(1, "", "error: Invalid value [mnist] for key [data.dataset] (from --dataset/--path): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, fashion-mnist, cifar10]\n"));
+                .isEqualTo(new Result(1, "", "error: Invalid value [mnist] for key [data.dataset] (from --dataset/--path): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, fashion-mnist, cifar10, svhn]\n"));
         assertThat(run(home, "data", "baseline", "--set", "glyphs.classes=20", "--set", "task.ways=6", "--set", "runs.directory=" + home.resolve("runs")))
                 .isEqualTo(new Result(1, "", "error: The meta-test split has 4 classes, fewer than the 6 ways of a task\n"));
         // a failed command leaves no run directory behind

@@ -376,6 +376,65 @@ public abstract class WeightBackendConformance
         }
     }
 
+    /**
+     * API 1.2, Algorithm 3's supervised update: AdamW on the mean of the subnets' gradients, with the
+     * step's own learning rate, on the parameters some gradient names and on no other.
+     */
+    @Test
+    void theSupervisedUpdateIsAdamWOnTheMeanGradientOfTheSubnets()
+    {
+        NetworkDescription network = Networks.single(new Op("sep_conv", OpKind.SEP_CONV, 4, 4, 3, 1, 1));
+        double learningRate = 0.01;
+        double weightDecay = 0.5;
+        try (Supernet supernet = precise.createSupernet(network, ADAM, 7); BackendWorker worker = supernet.newWorker()) {
+            SupernetState before = supernet.state();
+            Subnet subnet = worker.compile(network);
+            try (Weights weights = worker.weights(subnet, false);
+                    Loss first = worker.forward(subnet, weights, Networks.batch(Networks.INPUT, 6, Networks.CLASSES, 4));
+                    Gradient one = worker.gradient(first, weights, false);
+                    Loss second = worker.forward(subnet, weights, Networks.batch(Networks.INPUT, 6, Networks.CLASSES, 5));
+                    Gradient two = worker.gradient(second, weights, false)) {
+                Map<String, double[]> a = one.values();
+                Map<String, double[]> b = two.values();
+                supernet.applyGradient(List.of(one, two), learningRate, weightDecay);
+                SupernetState after = supernet.state();
+                a.forEach((name, values) -> {
+                    for (int i = 0; i < values.length; i++) {
+                        // Adam's first step: the bias-corrected moments are g and g squared
+                        double g = (values[i] + b.get(name)[i]) / 2;
+                        double expected = before.parameters().get(name)[i] * (1 - learningRate * weightDecay) - learningRate * g / (Math.abs(g) + ADAM.epsilon());
+                        assertThat((double) after.parameters().get(name)[i]).as("%s[%d]", name, i).isCloseTo(expected, within(1e-6));
+                    }
+                });
+                assertThat(after.steps()).containsOnlyKeys(a.keySet());
+                assertThatThrownBy(() -> supernet.applyGradient(List.of(), learningRate, weightDecay)).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> supernet.applyGradient(List.of(one), 0, weightDecay)).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> supernet.applyGradient(List.of(one), learningRate, -1)).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+        // a weight no subnet uses gets no update, not even its decay
+        DartsSearchSpace space = new DartsSearchSpace(2, 4, 1);
+        ImageShape input = new ImageShape(1, 8, 8);
+        NetworkDescription subnetDescription = space.describe(DARTS_V2, input, 3);
+        try (Supernet supernet = single.createSupernet(space.describeSupernet(input, 3), ADAM, 4); BackendWorker worker = supernet.newWorker()) {
+            SupernetState before = supernet.state();
+            Subnet subnet = worker.compile(subnetDescription);
+            try (Weights weights = worker.weights(subnet, false);
+                    Loss loss = worker.forward(subnet, weights, Networks.batch(input, 6, 3, 5));
+                    Gradient gradient = worker.gradient(loss, weights, false)) {
+                supernet.applyGradient(List.of(gradient), learningRate, weightDecay);
+            }
+            SupernetState after = supernet.state();
+            List<String> selected = names(subnetDescription);
+            before.parameters().forEach((name, values) -> {
+                if (!selected.contains(name)) {
+                    assertThat(after.parameters().get(name)).as(name).containsExactly(values);
+                }
+            });
+            assertThat(after.steps()).containsOnlyKeys(selected);
+        }
+    }
+
     @Test
     void anInnerStepLeavesTheSharedWeightsAlone()
     {

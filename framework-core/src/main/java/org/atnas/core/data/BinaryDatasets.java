@@ -23,7 +23,7 @@ import java.util.zip.ZipException;
 
 import org.atnas.api.ImageShape;
 
-/** Data sets shipped as binary files: IDX (MNIST, Fashion-MNIST) and CIFAR-10's binary batches. */
+/** Data sets shipped as binary files: IDX (MNIST, Fashion-MNIST), CIFAR-10's binary batches and SVHN's MAT-files. */
 public final class BinaryDatasets
 {
     private static final int IDX_IMAGES = 0x00000803;
@@ -195,6 +195,64 @@ public final class BinaryDatasets
             classes.add(new ImageClass(name, name, shape, pixels.toByteArray()));
         });
         return new ImageDataset("cifar10", shape, ChannelStatistics.normalizationOf(classes, shape), classes);
+    }
+
+    /**
+     * SVHN's cropped digits (format 2): the MAT-files {@code train_32x32.mat} and
+     * {@code test_32x32.mat} (and {@code extra_32x32.mat} if {@code files} accepts it), each with
+     * {@code X}, 32×32×3×N bytes, and {@code y}, N labels 1..10, where 10 is the digit 0. Classes
+     * are named after the digits, 0 to 9.
+     *
+     * @param kind how an error names these files, for example {@code " of the test set (test_32x32.mat)"}
+     */
+    public static ImageDataset svhn(Path folder, int size, String kind, Predicate<String> files)
+    {
+        if (!Files.isDirectory(folder)) {
+            throw new DataException("Data path [" + folder + "] does not exist or is not a folder (expected train_32x32.mat and test_32x32.mat)");
+        }
+        List<Path> matFiles = list(folder, name -> name.endsWith("_32x32.mat") && files.test(name));
+        if (matFiles.isEmpty()) {
+            throw new DataException("Data folder [" + folder + "] holds no SVHN MAT-file (train_32x32.mat, test_32x32.mat)" + kind);
+        }
+        Map<Integer, ByteArrayOutputStream> byDigit = new TreeMap<>();
+        int plane = CIFAR_SIDE * CIFAR_SIDE;
+        for (Path file : matFiles) {
+            Map<String, MatFile.Array> arrays = MatFile.read(file, java.util.Set.of("X", "y"));
+            MatFile.Array images = arrays.get("X");
+            MatFile.Array labels = arrays.get("y");
+            if (images == null || labels == null) {
+                throw new DataException("[" + file + "] has no numeric " + (images == null ? "X" : "y") + " variable; SVHN's files hold X (32x32x3xN images) and y (N labels)");
+            }
+            int[] shape = images.dimensions();
+            if (shape.length != 4 || shape[0] != CIFAR_SIDE || shape[1] != CIFAR_SIDE || shape[2] != 3 || !images.isBytes()) {
+                throw new DataException("[" + file + "] X is a" + (images.isBytes() ? "n " : " non-byte ") + images + ", expected bytes of [32, 32, 3, N]");
+            }
+            int count = shape[3];
+            if (labels.size() != count) {
+                throw new DataException("[" + file + "] has " + count + " images in X but " + labels.size() + " labels in y");
+            }
+            byte[] pixels = new byte[3 * plane];
+            for (int n = 0; n < count; n++) {
+                double label = labels.value(n);
+                if (label != Math.rint(label) || label < 1 || label > 10) {
+                    throw new DataException("[" + file + "] label " + n + " is " + label + ", expected 1..10 (10 is the digit 0)");
+                }
+                // MATLAB is column-major: X(row, column, channel, n) is at row + 32 (column + 32 (channel + 3 n))
+                for (int channel = 0; channel < 3; channel++) {
+                    for (int column = 0; column < CIFAR_SIDE; column++) {
+                        int from = CIFAR_SIDE * (column + CIFAR_SIDE * (channel + 3 * n));
+                        for (int row = 0; row < CIFAR_SIDE; row++) {
+                            pixels[channel * plane + row * CIFAR_SIDE + column] = images.data().get(from + row);
+                        }
+                    }
+                }
+                byDigit.computeIfAbsent((int) label % 10, key -> new ByteArrayOutputStream()).writeBytes(Images.resizeBytes(pixels, 3, CIFAR_SIDE, CIFAR_SIDE, size, size));
+            }
+        }
+        ImageShape shape = new ImageShape(3, size, size);
+        List<ImageClass> classes = new ArrayList<>();
+        byDigit.forEach((digit, pixels) -> classes.add(new ImageClass(Integer.toString(digit), Integer.toString(digit), shape, pixels.toByteArray())));
+        return new ImageDataset("svhn", shape, ChannelStatistics.normalizationOf(classes, shape), classes);
     }
 
     private static DataInputStream open(Path file)

@@ -7,15 +7,15 @@ import org.atnas.api.plugin.Setting;
 /** The configuration keys of the few-shot data pipeline. */
 public final class DataSettings
 {
-    public static final List<String> DATASETS = List.of("glyphs", "omniglot", "mini-imagenet", "image-folder", "idx", "fashion-mnist", "cifar10");
+    public static final List<String> DATASETS = List.of("glyphs", "omniglot", "mini-imagenet", "image-folder", "idx", "fashion-mnist", "cifar10", "svhn");
 
     public static final Setting<String> DATASET = Setting.oneOf("data.dataset", "glyphs", DATASETS,
             "The data set; glyphs is embedded (no download).");
     public static final Setting<String> PATH = Setting.string("data.path", null,
             "Where the data set is: omniglot: zips or folders (comma-separated, merged); mini-imagenet: the folder with train.csv, val.csv, test.csv and images/; "
-                    + "image-folder: <root>/<class>/*.png|jpg; idx and fashion-mnist: the folder of *-images-idx3-ubyte[.gz] files; cifar10: the folder of its .bin batches.");
+                    + "image-folder: <root>/<class>/*.png|jpg; idx and fashion-mnist: the folder of *-images-idx3-ubyte[.gz] files; cifar10: the folder of its .bin batches; svhn: the folder of train_32x32.mat and test_32x32.mat.");
     public static final Setting<Integer> IMAGE_SIZE = Setting.integer("data.image-size", 0, 0, 1024,
-            "Images are resized to this size (square); 0 for the data set's usual size (28 for glyphs, omniglot, idx and fashion-mnist, 84 for mini-imagenet and image-folder, 32 for cifar10).");
+            "Images are resized to this size (square); 0 for the data set's usual size (28 for glyphs, omniglot, idx and fashion-mnist, 84 for mini-imagenet and image-folder, 32 for cifar10 and svhn).");
     public static final Setting<Integer> CHANNELS = Setting.integer("data.channels", 3, 1, 3,
             "image-folder only: 1 reads luminance, 3 reads RGB.");
     public static final Setting<Boolean> ROTATIONS = Setting.bool("data.rotations", true,

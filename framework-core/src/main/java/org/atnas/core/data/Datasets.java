@@ -84,6 +84,7 @@ public final class Datasets
             case "image-folder" -> FolderDatasets.imageFolder(path(configuration, dataset), orDefault(size, 84), channels(configuration), progress);
             case "idx", "fashion-mnist" -> BinaryDatasets.idx(path(configuration, dataset), orDefault(size, 28));
             case "cifar10" -> BinaryDatasets.cifar10(path(configuration, dataset), orDefault(size, 32));
+            case "svhn" -> BinaryDatasets.svhn(path(configuration, dataset), orDefault(size, 32), " (train_32x32.mat, test_32x32.mat)", name -> !name.startsWith("extra"));
             default -> throw new ConfigurationException("Unknown data set [" + dataset + "] for key [" + DataSettings.DATASET.key() + "]; known: " + DataSettings.DATASETS);
         };
         log.info("Loaded {}: {} classes, {} images of {} in {} ms", loaded.name(), loaded.classes().size(), loaded.imageCount(), loaded.shape(), (System.nanoTime() - start) / 1_000_000);

@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * A labelled data set of the supervised setting (fast architecture transfer): its training set and
  * its test set, read from their own files so that the test set is never trained or validated on.
  * IDX folders (Fashion-MNIST, MNIST): {@code t10k-*} or {@code test*} files are the test set, the
- * others the training set; CIFAR-10: {@code test_batch.bin} and the {@code data_batch_*.bin} files.
+ * others the training set; CIFAR-10: {@code test_batch.bin} and the {@code data_batch_*.bin} files; SVHN: {@code test_32x32.mat} and {@code train_32x32.mat}.
  *
  * @param training the training set (the validation split is taken from it)
  * @param test the test set, normalised as the training set
@@ -69,8 +69,13 @@ public record SupervisedData(LabelledImages training, LabelledImages test)
                 ImageDataset training = BinaryDatasets.cifar10(folder, size == 0 ? 32 : size, " of the training set (data_batch_*.bin)", test.negate());
                 yield of(training, BinaryDatasets.cifar10(folder, size == 0 ? 32 : size, " of the test set (test_batch.bin)", test));
             }
+            case "svhn" -> {
+                // extra_32x32.mat (531,131 more images, 1.3 GB) is not read: the paper trains on train_32x32.mat
+                ImageDataset training = BinaryDatasets.svhn(folder, size == 0 ? 32 : size, " of the training set (train_32x32.mat)", name -> name.startsWith("train"));
+                yield of(training, BinaryDatasets.svhn(folder, size == 0 ? 32 : size, " of the test set (test_32x32.mat)", name -> name.startsWith("test")));
+            }
             default -> throw new ConfigurationException("Data set [" + dataset + "] for key [" + DataSettings.DATASET.key()
-                    + "] has no test set of its own; the supervised setting reads fashion-mnist, idx or cifar10");
+                    + "] has no test set of its own; the supervised setting reads fashion-mnist, idx, cifar10 or svhn");
         };
         log.info("Loaded {}: {} training and {} test images of {} in {} ms", dataset, data.training().size(), data.test().size(), data.training().shape(),
                 (System.nanoTime() - start) / 1_000_000);

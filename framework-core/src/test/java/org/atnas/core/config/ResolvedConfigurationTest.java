@@ -96,7 +96,7 @@ class ResolvedConfigurationTest
     {
         assertThatThrownBy(() -> ResolvedConfiguration.resolve(set("search-space=toy", "evolver=hill", "data.dataset=mnist"), registry, SPACE_AND_EVOLVER))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("Invalid value [mnist] for key [data.dataset] (from --set): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, fashion-mnist, cifar10]");
+                .hasMessage("Invalid value [mnist] for key [data.dataset] (from --set): expected one of [glyphs, omniglot, mini-imagenet, image-folder, idx, fashion-mnist, cifar10, svhn]");
         ResolvedConfiguration resolved = ResolvedConfiguration.resolve(set("search-space=toy", "evolver=hill", "data.dataset=omniglot"), registry, SPACE_AND_EVOLVER);
         assertThat(resolved.get(DataSettings.DATASET)).isEqualTo("omniglot");
     }
@@ -130,7 +130,7 @@ class ResolvedConfigurationTest
         String defaults = ConfigurationDocumentation.defaults(registry);
         assertThat(defaults).contains("#search-space = darts\n", "#seed = 0\n", "#toy.length = 4\n", "# Type: an integer from 1 to 8. Default: 4.\n",
                 "# ---- search space toy (search-space = toy, plugin toy) ----",
-                "\n# The data set; glyphs is embedded (no download).\n# Type: one of [glyphs, omniglot, mini-imagenet, image-folder, idx, fashion-mnist, cifar10]. Default: glyphs.\n#data.dataset = glyphs\n");
+                "\n# The data set; glyphs is embedded (no download).\n# Type: one of [glyphs, omniglot, mini-imagenet, image-folder, idx, fashion-mnist, cifar10, svhn]. Default: glyphs.\n#data.dataset = glyphs\n");
         ResolvedConfiguration resolved = ResolvedConfiguration.resolve(set("search-space=toy", "evolver=hill", "toy.length=2"), registry, SPACE_AND_EVOLVER);
         assertThat(ConfigurationDocumentation.effective(resolved)).contains("\ntoy.length = 2\n", "\nevolver = hill\n", "\nruns.directory = runs\n");
     }

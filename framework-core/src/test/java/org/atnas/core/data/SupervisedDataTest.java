@@ -49,7 +49,7 @@ class SupervisedDataTest
         assertThatThrownBy(() -> SupervisedData.load("idx", directory, 0))
                 .hasMessage("Data folder [" + directory + "] holds no *-images-idx3-ubyte[.gz] file of the test set (t10k-* or test*)");
         assertThatThrownBy(() -> SupervisedData.load("glyphs", directory, 0))
-                .hasMessage("Data set [glyphs] for key [data.dataset] has no test set of its own; the supervised setting reads fashion-mnist, idx or cifar10");
+                .hasMessage("Data set [glyphs] for key [data.dataset] has no test set of its own; the supervised setting reads fashion-mnist, idx, cifar10 or svhn");
     }
 
     @Test
