@@ -347,6 +347,27 @@ public abstract class WeightBackendConformance
     @Test
     void aStepChangesOnlyTheSelectedOpsWeights()
     {
+        MaskedStep step = dartsV2Step((supernet, gradient) -> supernet.applyMetaGradient(List.of(gradient)));
+        int unselected = 0;
+        for (String name : step.before().parameters().keySet()) {
+            if (step.selected().contains(name)) {
+                assertThat(step.after().parameters().get(name)).as(name).isNotEqualTo(step.before().parameters().get(name));
+            }
+            else {
+                assertThat(step.after().parameters().get(name)).as(name).containsExactly(step.before().parameters().get(name));
+                unselected++;
+            }
+        }
+        assertThat(unselected).isGreaterThan(100);
+        assertThat(step.after().steps()).containsOnlyKeys(step.selected());
+    }
+
+    /** W before and after an update with one DARTS-V2 subnet's gradient, and the subnet's parameters. */
+    private record MaskedStep(SupernetState before, SupernetState after, List<String> selected) {}
+
+    /** Applies one DARTS-V2 subnet's gradient to the DARTS supernet (2 cells, C = 4) with {@code update}. */
+    private MaskedStep dartsV2Step(java.util.function.BiConsumer<Supernet, Gradient> update)
+    {
         DartsSearchSpace space = new DartsSearchSpace(2, 4, 1);
         ImageShape input = new ImageShape(1, 8, 8);
         NetworkDescription subnetDescription = space.describe(DARTS_V2, input, 3);
@@ -357,22 +378,9 @@ public abstract class WeightBackendConformance
                     Loss loss = worker.forward(subnet, weights, Networks.batch(input, 6, 3, 5));
                     Gradient gradient = worker.gradient(loss, weights, false)) {
                 assertThat(gradient.values().keySet()).containsExactlyInAnyOrderElementsOf(names(subnetDescription));
-                supernet.applyMetaGradient(List.of(gradient));
+                update.accept(supernet, gradient);
             }
-            SupernetState after = supernet.state();
-            List<String> selected = names(subnetDescription);
-            int unselected = 0;
-            for (String name : before.parameters().keySet()) {
-                if (selected.contains(name)) {
-                    assertThat(after.parameters().get(name)).as(name).isNotEqualTo(before.parameters().get(name));
-                }
-                else {
-                    assertThat(after.parameters().get(name)).as(name).containsExactly(before.parameters().get(name));
-                    unselected++;
-                }
-            }
-            assertThat(unselected).isGreaterThan(100);
-            assertThat(after.steps()).containsOnlyKeys(selected);
+            return new MaskedStep(before, supernet.state(), names(subnetDescription));
         }
     }
 
@@ -413,26 +421,13 @@ public abstract class WeightBackendConformance
             }
         }
         // a weight no subnet uses gets no update, not even its decay
-        DartsSearchSpace space = new DartsSearchSpace(2, 4, 1);
-        ImageShape input = new ImageShape(1, 8, 8);
-        NetworkDescription subnetDescription = space.describe(DARTS_V2, input, 3);
-        try (Supernet supernet = single.createSupernet(space.describeSupernet(input, 3), ADAM, 4); BackendWorker worker = supernet.newWorker()) {
-            SupernetState before = supernet.state();
-            Subnet subnet = worker.compile(subnetDescription);
-            try (Weights weights = worker.weights(subnet, false);
-                    Loss loss = worker.forward(subnet, weights, Networks.batch(input, 6, 3, 5));
-                    Gradient gradient = worker.gradient(loss, weights, false)) {
-                supernet.applyGradient(List.of(gradient), learningRate, weightDecay);
+        MaskedStep step = dartsV2Step((supernet, gradient) -> supernet.applyGradient(List.of(gradient), learningRate, weightDecay));
+        step.before().parameters().forEach((name, values) -> {
+            if (!step.selected().contains(name)) {
+                assertThat(step.after().parameters().get(name)).as(name).containsExactly(values);
             }
-            SupernetState after = supernet.state();
-            List<String> selected = names(subnetDescription);
-            before.parameters().forEach((name, values) -> {
-                if (!selected.contains(name)) {
-                    assertThat(after.parameters().get(name)).as(name).containsExactly(values);
-                }
-            });
-            assertThat(after.steps()).containsOnlyKeys(selected);
-        }
+        });
+        assertThat(step.after().steps()).containsOnlyKeys(step.selected());
     }
 
     @Test

@@ -94,10 +94,13 @@ public final class MetaStepBenchmark
             @JsonProperty("tasks_per_s") double tasksPerSecond, @JsonProperty("peak_rss_mb") double peakResidentMegabytes, @JsonProperty("engine_overhead") double engineOverhead,
             @JsonProperty("gflop_per_meta_step") double gigaflopPerMetaStep, @JsonProperty("gflops") double gigaflopsPerSecond, Workload config) {}
 
-    /** The workload, named as the peer's {@code config} names it. */
+    /**
+     * The workload, named as the peer's {@code config} names it; {@code allocator} is the native
+     * memory allocator the launcher preloaded ({@code ATNAS_MALLOC}), {@code system} for glibc's.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Workload(int threads, int cells, int channels, int ways, int shots, int queries, int metaBatch, int innerSteps, double innerLr, int warmup, int steps, int workers,
-            int threadsPerWorker, String backend, String metaOptimizer) {}
+            int threadsPerWorker, String backend, String metaOptimizer, String allocator) {}
 
     private MetaStepBenchmark() {}
 
@@ -180,7 +183,8 @@ public final class MetaStepBenchmark
         double median = sorted[sorted.length / 2];
         Map<String, String> effective = atnas.configuration().effective();
         Workload config = new Workload(settings.threads(), settings.cells(), settings.channels(), settings.ways(), 1, QUERIES, settings.metaBatch(), settings.innerSteps(), INNER_LR, settings.warmup(), settings.steps(),
-                settings.workers(), settings.threads() / settings.workers(), effective.get(ServiceType.BACKEND.key()), effective.get(ServiceType.META_OPTIMIZER.key()));
+                settings.workers(), settings.threads() / settings.workers(), effective.get(ServiceType.BACKEND.key()), effective.get(ServiceType.META_OPTIMIZER.key()),
+                System.getProperty("atnas.malloc", "system"));
         String peer = "atnas-" + config.backend() + "-" + config.metaOptimizer();
         // every task: the support set (ways images, 1 shot) once per inner step, then the query set
         long images = (long) settings.metaBatch() * ((long) settings.innerSteps() * settings.ways() + (long) settings.ways() * QUERIES);

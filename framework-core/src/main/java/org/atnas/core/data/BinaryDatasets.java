@@ -55,13 +55,8 @@ public final class BinaryDatasets
      */
     public static ImageDataset idx(Path folder, int size, String kind, Predicate<String> files)
     {
-        if (!Files.isDirectory(folder)) {
-            throw new DataException("Data path [" + folder + "] does not exist or is not a folder (expected *-images-idx3-ubyte[.gz] and *-labels-idx1-ubyte[.gz] files)");
-        }
-        List<Path> imageFiles = list(folder, name -> name.contains("-images-idx3-ubyte") && files.test(name));
-        if (imageFiles.isEmpty()) {
-            throw new DataException("Data folder [" + folder + "] holds no *-images-idx3-ubyte[.gz] file" + kind);
-        }
+        List<Path> imageFiles = dataFiles(folder, name -> name.contains("-images-idx3-ubyte") && files.test(name),
+                "*-images-idx3-ubyte[.gz] and *-labels-idx1-ubyte[.gz] files", "*-images-idx3-ubyte[.gz] file" + kind);
         Map<Integer, ByteArrayOutputStream> byLabel = new TreeMap<>();
         int side = -1;
         for (Path imageFile : imageFiles) {
@@ -143,13 +138,8 @@ public final class BinaryDatasets
      */
     public static ImageDataset cifar10(Path folder, int size, String kind, Predicate<String> files)
     {
-        if (!Files.isDirectory(folder)) {
-            throw new DataException("Data path [" + folder + "] does not exist or is not a folder (expected data_batch_*.bin and test_batch.bin)");
-        }
-        List<Path> batches = list(folder, name -> name.endsWith(".bin") && (name.startsWith("data_batch") || name.startsWith("test_batch")) && files.test(name));
-        if (batches.isEmpty()) {
-            throw new DataException("Data folder [" + folder + "] holds no CIFAR-10 batch (data_batch_*.bin, test_batch.bin)" + kind);
-        }
+        List<Path> batches = dataFiles(folder, name -> name.endsWith(".bin") && (name.startsWith("data_batch") || name.startsWith("test_batch")) && files.test(name),
+                "data_batch_*.bin and test_batch.bin", "CIFAR-10 batch (data_batch_*.bin, test_batch.bin)" + kind);
         List<String> names = new ArrayList<>();
         Path meta = folder.resolve("batches.meta.txt");
         try {
@@ -207,13 +197,8 @@ public final class BinaryDatasets
      */
     public static ImageDataset svhn(Path folder, int size, String kind, Predicate<String> files)
     {
-        if (!Files.isDirectory(folder)) {
-            throw new DataException("Data path [" + folder + "] does not exist or is not a folder (expected train_32x32.mat and test_32x32.mat)");
-        }
-        List<Path> matFiles = list(folder, name -> name.endsWith("_32x32.mat") && files.test(name));
-        if (matFiles.isEmpty()) {
-            throw new DataException("Data folder [" + folder + "] holds no SVHN MAT-file (train_32x32.mat, test_32x32.mat)" + kind);
-        }
+        List<Path> matFiles = dataFiles(folder, name -> name.endsWith("_32x32.mat") && files.test(name),
+                "train_32x32.mat and test_32x32.mat", "SVHN MAT-file (train_32x32.mat, test_32x32.mat)" + kind);
         Map<Integer, ByteArrayOutputStream> byDigit = new TreeMap<>();
         int plane = CIFAR_SIDE * CIFAR_SIDE;
         for (Path file : matFiles) {
@@ -307,6 +292,24 @@ public final class BinaryDatasets
         catch (ArithmeticException e) {
             throw new DataException("[" + file + "] declares " + count + " images of " + imageBytes + " bytes, more bytes than a long counts", e);
         }
+    }
+
+    /**
+     * The data set's files in {@code folder}, in name order.
+     *
+     * @param expected what the folder should hold, for the message when it is missing
+     * @param missing what no file was found of, for the message when none matches
+     */
+    private static List<Path> dataFiles(Path folder, Predicate<String> name, String expected, String missing)
+    {
+        if (!Files.isDirectory(folder)) {
+            throw new DataException("Data path [" + folder + "] does not exist or is not a folder (expected " + expected + ")");
+        }
+        List<Path> found = list(folder, name);
+        if (found.isEmpty()) {
+            throw new DataException("Data folder [" + folder + "] holds no " + missing);
+        }
+        return found;
     }
 
     private static List<Path> list(Path folder, Predicate<String> name)
