@@ -1,5 +1,7 @@
 package org.atnas.api;
 
+import java.util.List;
+
 /**
  * Settings of the outer update of the supernet weights W: Adam with learning rate η_meta.
  *
@@ -21,6 +23,20 @@ public record MetaUpdate(double learningRate, double beta1, double beta2, double
     public static MetaUpdate adam(double learningRate)
     {
         return new MetaUpdate(learningRate, 0.9, 0.999, 1e-8);
+    }
+
+    /**
+     * Checks one {@link Supernet#applyGradient} step, as every backend does before it changes
+     * anything: its rates, then that it has a gradient. API 1.2.
+     *
+     * @throws IllegalArgumentException naming the rate that is out of range, or for no gradient
+     */
+    public static void checkStep(List<? extends Gradient> gradients, double learningRate, double weightDecay)
+    {
+        checkStep(learningRate, weightDecay);
+        if (gradients.isEmpty()) {
+            throw new IllegalArgumentException("The outer update needs at least one meta-gradient");
+        }
     }
 
     /**

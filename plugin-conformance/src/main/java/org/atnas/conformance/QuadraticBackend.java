@@ -139,10 +139,7 @@ public final class QuadraticBackend
         @Override
         public synchronized void applyGradient(List<Gradient> gradients, double learningRate, double weightDecay)
         {
-            MetaUpdate.checkStep(learningRate, weightDecay);
-            if (gradients.isEmpty()) {
-                throw new IllegalArgumentException("The outer update needs at least one meta-gradient");
-            }
+            MetaUpdate.checkStep(gradients, learningRate, weightDecay);
             Map<String, double[]> mean = new LinkedHashMap<>();
             for (Gradient gradient : gradients) {
                 ((Vectors) gradient).values.forEach((name, vector) -> {

@@ -130,10 +130,7 @@ final class DjlSupernet
     @Override
     public synchronized void applyGradient(List<Gradient> gradients, double learningRate, double weightDecay)
     {
-        MetaUpdate.checkStep(learningRate, weightDecay);
-        if (gradients.isEmpty()) {
-            throw new IllegalArgumentException("The outer update needs at least one meta-gradient");
-        }
+        MetaUpdate.checkStep(gradients, learningRate, weightDecay);
         Set<String> names = new LinkedHashSet<>();
         for (Gradient gradient : gradients) {
             if (!(gradient instanceof DjlGradient own) || own.supernet != this) {

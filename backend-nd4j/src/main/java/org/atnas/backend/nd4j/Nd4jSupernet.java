@@ -98,10 +98,7 @@ final class Nd4jSupernet
     @Override
     public synchronized void applyGradient(List<Gradient> gradients, double learningRate, double weightDecay)
     {
-        MetaUpdate.checkStep(learningRate, weightDecay);
-        if (gradients.isEmpty()) {
-            throw new IllegalArgumentException("The outer update needs at least one meta-gradient");
-        }
+        MetaUpdate.checkStep(gradients, learningRate, weightDecay);
         Set<String> names = new LinkedHashSet<>();
         for (Gradient gradient : gradients) {
             if (!(gradient instanceof Nd4jGradient own) || own.supernet() != this) {
