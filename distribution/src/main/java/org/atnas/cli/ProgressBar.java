@@ -24,20 +24,30 @@ final class ProgressBar
     private double startProgress = -1;
     private int lastReported = -1;
     private final Optional<SearchEstimate> estimate;
+    private final double cpuBudgetMinutes;
     private boolean timed;
 
-    ProgressBar(PrintWriter err, boolean terminal, Optional<SearchEstimate> estimate)
+    /** @param cpuBudgetMinutes the run's CPU budget, which ends it before its last step; 0 for none */
+    ProgressBar(PrintWriter err, boolean terminal, Optional<SearchEstimate> estimate, double cpuBudgetMinutes)
     {
         this.err = err;
         this.terminal = terminal;
         this.estimate = estimate;
+        this.cpuBudgetMinutes = cpuBudgetMinutes;
     }
 
     @Override
     public void started(int startStep, int totalSteps)
     {
         this.startNanos = System.nanoTime();
-        err.printf(Locale.ROOT, "%s at meta-step %d of %d%n", startStep == 0 ? "Starting" : "Resuming", startStep, totalSteps);
+        String start = startStep == 0 ? "Starting" : "Resuming";
+        if (cpuBudgetMinutes > 0) {
+            // a budget run's step count is only a ceiling (a study sets it out of reach): the budget is what ends it
+            err.printf(Locale.ROOT, "%s at meta-step %d; the run ends when it has used its CPU budget of %s minutes%n", start, startStep, cpuBudgetMinutes);
+        }
+        else {
+            err.printf(Locale.ROOT, "%s at meta-step %d of %d%n", start, startStep, totalSteps);
+        }
         err.flush();
     }
 

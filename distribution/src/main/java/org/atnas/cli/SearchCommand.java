@@ -108,7 +108,7 @@ final class SearchCommand
         MetaSearch.Outcome outcome;
         try (SearchEngine engine = run.engine(directory.path(), checkpoint)) {
             MetaSearch search = engine.search();
-            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.of(estimate)), err, done -> {
+            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.of(estimate), run.plan().schedule().cpuBudgetMinutes()), err, done -> {
                 summarize(launcher.out(), run, directory, search, done);
                 launcher.out().flush();
             });

@@ -45,7 +45,7 @@ final class Training
         int steps;
         try (SearchEngine engine = prepared != null ? run.engine(directory, checkpoint, prepared.initialWeights()) : run.engine(directory, checkpoint)) {
             MetaSearch search = engine.search();
-            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.empty()), err, done -> {
+            outcome = StopOnSignal.run(search, new ProgressBar(err, System.console() != null, Optional.empty(), run.plan().schedule().cpuBudgetMinutes()), err, done -> {
                 if (done == MetaSearch.Outcome.STOPPED) {
                     out.println("Stopped; continue with: atnas train --resume " + directory);
                     out.flush();

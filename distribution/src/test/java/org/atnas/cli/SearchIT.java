@@ -218,7 +218,7 @@ class SearchIT
                 "(95% CI, 10 5-way 1-shot tasks; " + run.resolve("evaluation-"),
                 "  pictures:           " + run.resolve("export/architecture-1/normal.svg") + ", " + run.resolve("export/architecture-1/reduction.svg") + " (and .png)\n",
                 "  run directory:      " + run + "\n");
-        assertThat(result.err()).contains("Evaluating the best architecture on 10 meta-test tasks (5 inner steps, lr 0.1) ...");
+        assertThat(result.err()).contains("Starting at meta-step 0 of 8\n", "Evaluating the best architecture on 10 meta-test tasks (5 inner steps, lr 0.1) ...");
         assertThat(run.resolve("export/architectures.json")).exists();
         assertThat(run.resolve("export/architecture-1/normal.png")).exists();
         assertThat(Files.readString(run.resolve("export/architecture-1/code.txt"))).isEqualTo(best + "\n");
@@ -236,10 +236,12 @@ class SearchIT
             throws Exception
     {
         Path runs = temporary.resolve("runs");
-        List<String> command = new ArrayList<>(List.of(arguments("search", with(TINY, "runs.directory=" + runs, "run.name=found", "train.steps=4", "train.evaluate-every=2"))));
+        List<String> command = new ArrayList<>(List.of(arguments("search", with(TINY, "runs.directory=" + runs, "run.name=found", "train.steps=4", "train.evaluate-every=2", "train.cpu-budget=30"))));
         command.addAll(List.of("--final-training", "--tasks", "10"));
         LauncherTest.Result result = LauncherTest.run(DISTRIBUTION, command.toArray(String[]::new));
         assertThat(result.status()).as(result.err()).isZero();
+        // a budget ends a run before its step count, which then is only a ceiling: the start line names the budget
+        assertThat(result.err()).contains("Starting at meta-step 0; the run ends when it has used its CPU budget of 30.0 minutes\n");
         String best = new ObjectMapper().readTree(runs.resolve("found/population.json").toFile()).get(0).get("code").asText();
         assertThat(result.out()).contains("Final training\n  architecture:       " + best + "\n  meta-steps:         4 (B_arch = 1, 5 inner steps at lr 0.1, Adam lr 0.001)\n",
                 "(95% CI, 10 5-way 1-shot tasks; ");
