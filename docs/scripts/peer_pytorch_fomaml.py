@@ -6,9 +6,12 @@ module copies for the inner loop). Prints one JSON line.
 Needs Debian's python3-torch (apt-get install python3-torch); run with
 /usr/bin/python3. Input is random data of Omniglot's shape: speed only.
 
-A copy of shared/bench/peer_pytorch_fomaml.py with one flag added (issue 13): --profile N prints
+A copy of shared/bench/peer_pytorch_fomaml.py with two flags added (issue 13): --profile N prints
 the N most expensive ops of one more meta-step (torch.autograd.profiler, self CPU time) to stderr.
-The timed figures are the original's.
+The timed figures are the original's. --batch-tasks (first order only) runs the tasks of a meta-step
+as one graph: functorch.vmap over a task dimension of the weights, which turns each convolution into
+a grouped one (groups x tasks) and keeps batch norm's statistics per task — the lever issue 13 names,
+measured here before building it into the DJL backend (it makes the step slower: docs/benchmarks.md).
 """
 import argparse, copy, json, resource, time
 import torch
@@ -147,6 +150,31 @@ def fomaml_step(net, meta_opt, tasks, inner_steps, inner_lr):
     meta_opt.step()
 
 
+def batched_fomaml_step(net, meta_opt, tasks, inner_steps, inner_lr):
+    """First-order MAML with the tasks of the step in one graph (functorch.vmap over stacked weights)."""
+    from functorch import vmap
+    from torch.nn.utils import stateless
+    meta_opt.zero_grad()
+    names = [n for n, _ in net.named_parameters()]
+    count = len(tasks)
+    xs, ys, xq, yq = (torch.stack(part) for part in zip(*tasks))
+
+    def loss(params, x, y):
+        return F.cross_entropy(stateless.functional_call(net, dict(zip(names, params)), (x,)), y)
+
+    batched = vmap(loss, in_dims=(0, 0, 0))
+    # every task starts from the same weights: a task dimension in front of each
+    params = [p.detach().unsqueeze(0).expand(count, *p.shape).clone().requires_grad_() for p in net.parameters()]
+    for _ in range(inner_steps):
+        # the tasks are independent: the gradient of their summed losses is each task's own gradient
+        grads = torch.autograd.grad(batched(params, xs, ys).sum(), params)
+        params = [(p - inner_lr * g).detach().requires_grad_() for p, g in zip(params, grads)]
+    grads = torch.autograd.grad(batched(params, xq, yq).sum(), params)
+    for p, g in zip(net.parameters(), grads):
+        p.grad = g.mean(0)
+    meta_opt.step()
+
+
 def maml2_step(net, meta_opt, tasks, inner_steps, inner_lr):
     """Second-order MAML, written functionally (torch.nn.utils.stateless, torch 1.13)."""
     from torch.nn.utils import stateless
@@ -178,10 +206,11 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--second-order", action="store_true", help="second-order MAML instead of first order")
+    ap.add_argument("--batch-tasks", action="store_true", help="first order with the tasks of a step in one graph (functorch.vmap)")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="after the timed steps, profile one more meta-step and print its N most expensive ops to stderr")
     a = ap.parse_args()
-    step = maml2_step if a.second_order else fomaml_step
+    step = maml2_step if a.second_order else batched_fomaml_step if a.batch_tasks else fomaml_step
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     codes = [REDUCE if (a.cells == 2 and i == 1) or (a.cells > 2 and i in (a.cells // 3, 2 * a.cells // 3)) else NORMAL
@@ -211,7 +240,7 @@ def main():
             step(net, meta_opt, tasks, a.inner_steps, a.inner_lr)
         print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=a.profile), file=sys.stderr)
     print(json.dumps({
-        "peer": "pytorch-eager-maml2" if a.second_order else "pytorch-eager-fomaml", "torch": torch.__version__, "threads": a.threads,
+        "peer": "pytorch-eager-maml2" if a.second_order else "pytorch-vmap-fomaml" if a.batch_tasks else "pytorch-eager-fomaml", "torch": torch.__version__, "threads": a.threads,
         "params": sum(p.numel() for p in net.parameters()),
         "meta_step_s_median": times[len(times) // 2], "meta_step_s_min": times[0],
         "tasks_per_s": a.meta_batch / times[len(times) // 2],
