@@ -27,7 +27,7 @@ def rss(output, series):
     ax.set_ylabel("resident memory after the step (GB)")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="best", fontsize="small")
     fig.tight_layout()
     fig.savefig(output, dpi=110)
 
