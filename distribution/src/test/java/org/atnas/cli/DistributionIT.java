@@ -134,6 +134,30 @@ class DistributionIT
         }
     }
 
+    /** bin/atnas with {@code ATNAS_MALLOC} set: its exit status and everything it printed. */
+    private LauncherTest.Result withAllocator(String allocator)
+            throws IOException, InterruptedException
+    {
+        ProcessBuilder builder = new ProcessBuilder(DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString(), "--version").directory(temporary.toFile());
+        builder.environment().put("ATNAS_MALLOC", allocator);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new LauncherTest.Result(process.exitValue(), out, err);
+    }
+
+    @Test
+    void theLauncherScriptRefusesAnAllocatorItCannotPreload()
+            throws Exception
+    {
+        assertThat(withAllocator("system")).isEqualTo(new LauncherTest.Result(0, "atnas 0.1.0 (API 1.2)\n", ""));
+        assertThat(withAllocator("mimalloc")).isEqualTo(new LauncherTest.Result(1, "",
+                "atnas: ATNAS_MALLOC=mimalloc: expected system, tcmalloc, jemalloc or the absolute path of a malloc library\n"));
+        String missing = temporary.resolve("libnothing.so").toAbsolutePath().toString();
+        assertThat(withAllocator(missing)).isEqualTo(new LauncherTest.Result(1, "", "atnas: ATNAS_MALLOC=" + missing + " is not a file\n"));
+    }
+
     @Test
     void theLauncherScriptListsTheBundledPlugins()
             throws Exception
