@@ -8,11 +8,14 @@ import org.bytedeco.javacpp.Pointer;
  * Keeps ND4J's native memory bounded. ND4J frees an array's native buffer when the garbage collector
  * has found its Java object dead (a weak reference, processed by ND4J's deallocator threads). The Java
  * objects are tiny and live for a whole pass, so they reach the old generation, which the JVM collects
- * only when the Java heap fills: SameDiff's dead activations then pile up, about 0.9 GB per meta-step
- * of a C = 4 network, 12 GB in the benchmark at C = 16. When the process's resident memory is above a
- * limit after a pass, a collection is requested, at most once a second across workers; the buffers it
- * finds dead are freed within milliseconds. (ND4J's own periodic collection, {@code togglePeriodicGc},
- * does not start once its deallocator threads wait for a first dead buffer, which never comes.)
+ * only when the Java heap fills: before {@link PassArrays} closed a gradient pass's arrays, SameDiff's
+ * dead activations piled up, about 0.9 GB per meta-step of a C = 4 network, 12 GB in the benchmark
+ * at C = 16. What is still left to the collector is smaller (arrays SameDiff makes outside a pass's
+ * ops), but the collections requested here still take about 300 MB off the benchmark's peak. When
+ * the process's resident memory is above a limit after a pass, a collection is requested, at most
+ * once a second across workers; the buffers it finds dead are freed within milliseconds. (ND4J's own
+ * periodic collection, {@code togglePeriodicGc}, does not start once its deallocator threads wait
+ * for a first dead buffer, which never comes.)
  */
 final class NativeMemory
 {

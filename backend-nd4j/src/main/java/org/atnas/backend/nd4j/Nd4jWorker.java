@@ -95,6 +95,7 @@ final class Nd4jWorker
                 labels.putScalar(i, label, 1.0);
             }
             network.network.bind(values.arrays);
+            network.network.beginPass(input, labels);
             result = network.network.graph().calculateGradientsAndOutputs(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels),
                     java.util.List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS), network.network.parameters());
             double value = result.getOutputs().get(Nd4jNetwork.LOSS).getDouble(0);
@@ -121,6 +122,7 @@ final class Nd4jWorker
                 Nd4jArrays.close(result.getOutputs().values());
                 Nd4jArrays.close(result.getGradients().values());
             }
+            network.network.endPass();
             supernet.memory().afterPass();
         }
     }
@@ -150,6 +152,7 @@ final class Nd4jWorker
         INDArray logits = null;
         try {
             network.network.bind(values.arrays);
+            // an inference pass frees its arrays itself (SameDiff's session releases them as it goes): no beginPass here
             logits = network.network.graph().output(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels), Nd4jNetwork.LOGITS).get(Nd4jNetwork.LOGITS);
             return Nd4jSupernet.floats(logits);
         }

@@ -28,13 +28,15 @@ import org.atnas.backend.djl.DjlLogits;
 import org.atnas.searchspace.darts.DartsSearchSpace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.config.SDValue;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The same safetensors weights in both backends: the same logits, the same step. */
+/** The same safetensors weights in both backends: the same logits, the same step; and one graph over many calls. */
 class ParityTest
 {
     private static final MetaUpdate ADAM = MetaUpdate.adam(0.001);
@@ -83,6 +85,99 @@ class ParityTest
                 });
             }
         }
+    }
+
+    /**
+     * A graph is built once per architecture and fed new weights and batches each call: every call
+     * must read what it is given, never values left from an earlier call.
+     */
+    @Test
+    void aCompiledGraphComputesWithTheWeightsOfEachCall()
+    {
+        DartsSearchSpace space = new DartsSearchSpace(2, 8, 2);
+        ImageBatch batch = Networks.batch(INPUT, 10, 5, 3);
+        for (ArchitectureCode code : CODES) {
+            NetworkDescription network = space.describe(code, INPUT, 5);
+            Map<String, INDArray> first = randomWeights(network, 1);
+            Map<String, INDArray> second = randomWeights(network, 2);
+            Nd4jNetwork reused = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            Map<String, INDArray> ignored = gradientPass(reused, first, batch);
+            // passes of another batch size in between, as an inner loop's support and query passes
+            for (int pass = 0; pass < 10; pass++) {
+                gradientPass(reused, pass % 2 == 0 ? second : first, Networks.batch(INPUT, 3 + pass, 5, pass));
+            }
+            Map<String, INDArray> again = gradientPass(reused, second, batch);
+            Map<String, INDArray> fresh = gradientPass(new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT), second, batch);
+            assertThat(ignored.get(Nd4jNetwork.LOSS).getDouble(0)).as("%s: the two weights give different losses", code)
+                    .isNotCloseTo(fresh.get(Nd4jNetwork.LOSS).getDouble(0), within(1e-3));
+            fresh.forEach((name, expected) -> {
+                float[] want = expected.dup('c').data().asFloat();
+                float[] got = again.get(name).dup('c').data().asFloat();
+                for (int i = 0; i < want.length; i++) {
+                    assertThat(got[i]).as("%s: %s[%d] from the reused graph", code, name, i).isCloseTo(want[i], within(1e-5f));
+                }
+            });
+        }
+    }
+
+    /**
+     * SameDiff keeps a gradient pass's arrays in its session after the pass; the pass must leave
+     * them freed, not waiting for the garbage collector (what stays open is the graph's own: the
+     * weights, and the few values computed from constants once).
+     */
+    @Test
+    void aGradientPassLeavesItsArraysFreed()
+    {
+        NetworkDescription network = new DartsSearchSpace(2, 8, 2).describe(CODES.get(1), INPUT, 5);
+        Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        gradientPass(graph, randomWeights(network, 3), Networks.batch(INPUT, 10, 5, 3));
+        long total = 0;
+        long open = 0;
+        for (InferenceSession session : graph.graph().getFunction("grad").getSessions().values()) {
+            for (SDValue value : session.getNodeValueOutputs().values()) {
+                for (INDArray array : value.getCollection()) {
+                    if (array != null && !array.isView()) {
+                        long bytes = array.length() * array.dataType().width();
+                        total += bytes;
+                        open += array.wasClosed() ? 0 : bytes;
+                    }
+                }
+            }
+        }
+        assertThat(total).as("bytes the pass computed").isGreaterThan(10_000_000L);
+        assertThat(open).as("bytes still open of %d", total).isLessThan(total / 100);
+    }
+
+    /** The loss, the logits and the gradients of one pass, copied out of the graph. */
+    private static Map<String, INDArray> gradientPass(Nd4jNetwork network, Map<String, INDArray> weights, ImageBatch batch)
+    {
+        network.bind(weights);
+        INDArray input = Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c');
+        INDArray labels = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch.size(), network.description().classes());
+        for (int i = 0; i < batch.size(); i++) {
+            labels.putScalar(i, batch.labels()[i], 1.0);
+        }
+        network.beginPass(input, labels);
+        try {
+            var result = network.graph().calculateGradientsAndOutputs(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels),
+                    List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS), network.parameters());
+            Map<String, INDArray> copied = new HashMap<>();
+            result.getOutputs().forEach((name, array) -> copied.put(name, array.dup()));
+            result.getGradients().forEach((name, array) -> copied.put(name, array.dup()));
+            return copied;
+        }
+        finally {
+            network.endPass();
+        }
+    }
+
+    private static Map<String, INDArray> randomWeights(NetworkDescription network, long seed)
+    {
+        Nd4j.getRandom().setSeed(seed);
+        Map<String, INDArray> arrays = new HashMap<>();
+        network.parameters().forEach(parameter -> arrays.put(parameter.name(),
+                Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, java.util.Arrays.stream(parameter.shape()).asLongStream().toArray()).muli(0.3)));
+        return arrays;
     }
 
     /** The weights after one SGD step (lr 0.1) on the batch, as W + (W̃ − W). */
