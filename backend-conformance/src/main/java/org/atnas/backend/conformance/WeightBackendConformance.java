@@ -528,6 +528,46 @@ public abstract class WeightBackendConformance
         }
     }
 
+    /**
+     * API 1.2: a gradient's values, as another JVM of a cluster sends them, come back through
+     * {@code gradientOf} bit for bit and move the supernet as the gradient itself does; a value
+     * for a parameter the supernet lacks, or of another size, is refused by name.
+     */
+    @Test
+    void aGradientsValuesComeBackThroughGradientOf()
+    {
+        DartsSearchSpace space = new DartsSearchSpace(2, 4, 1);
+        ImageShape input = new ImageShape(1, 8, 8);
+        NetworkDescription description = space.describeSupernet(input, 3);
+        NetworkDescription network = space.describe(space.sample(new SplittableRandom(4)), input, 3);
+        ImageBatch batch = Networks.batch(input, 6, 3, 5);
+        try (Supernet applied = single.createSupernet(description, ADAM, 8); Supernet imported = single.createSupernet(description, ADAM, 8);
+                BackendWorker worker = applied.newWorker(); BackendWorker importer = imported.newWorker()) {
+            Subnet subnet = worker.compile(network);
+            Map<String, double[]> sent;
+            try (Weights weights = worker.weights(subnet, false); Loss loss = worker.forward(subnet, weights, batch); Gradient gradient = worker.gradient(loss, weights, false)) {
+                sent = gradient.values();
+                applied.applyMetaGradient(List.of(gradient));
+            }
+            try (Gradient received = importer.gradientOf(sent)) {
+                assertSame(received.values(), sent);
+                imported.applyMetaGradient(List.of(received));
+            }
+            Map<String, float[]> expected = applied.state().parameters();
+            Map<String, float[]> actual = imported.state().parameters();
+            assertThat(actual.keySet()).isEqualTo(expected.keySet());
+            expected.forEach((name, values) -> assertThat(actual.get(name)).as(name).containsExactly(values));
+
+            String name = sent.keySet().iterator().next();
+            assertThatThrownBy(() -> importer.gradientOf(Map.of("no.such.weight", new double[1])))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("The gradient names parameter no.such.weight, which the supernet does not have");
+            assertThatThrownBy(() -> importer.gradientOf(Map.of(name, new double[1])))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("Parameter " + name + " has 1 values in the gradient, the supernet " + sent.get(name).length);
+        }
+    }
+
     /** The gradient of one subnet on one batch, computed {@code repeats} times on a new worker (the last one returned). */
     private static Map<String, double[]> repeatedGradient(Supernet supernet, NetworkDescription network, long seed, int repeats)
     {

@@ -65,6 +65,30 @@ final class Nd4jSupernet
         return parameters.get(name).dup();
     }
 
+    /**
+     * A gradient's values for one parameter as an array of the supernet's type and the parameter's
+     * shape. A float32 supernet's gradients were widened to doubles exactly, so narrowing restores
+     * them bit for bit.
+     */
+    INDArray gradientArray(String name, double[] values)
+    {
+        ParameterSpec spec = specs.get(name);
+        if (spec == null) {
+            throw new IllegalArgumentException("The gradient names parameter " + name + ", which the supernet does not have");
+        }
+        long[] shape = java.util.Arrays.stream(spec.shape()).asLongStream().toArray();
+        long size = java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (values.length != size) {
+            throw new IllegalArgumentException("Parameter " + name + " has " + values.length + " values in the gradient, the supernet " + size);
+        }
+        INDArray doubles = Nd4j.create(values, shape, 'c');
+        INDArray array = doubles.castTo(dataType);
+        if (array != doubles) {
+            doubles.close();
+        }
+        return array;
+    }
+
     void checkParameter(ParameterSpec parameter)
     {
         ParameterSpec own = specs.get(parameter.name());

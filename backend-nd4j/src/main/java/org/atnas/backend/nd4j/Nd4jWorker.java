@@ -228,6 +228,21 @@ final class Nd4jWorker
         return new Nd4jGradient(this, difference);
     }
 
+    @Override
+    public Gradient gradientOf(Map<String, double[]> values)
+    {
+        checkOpen();
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        try {
+            values.forEach((name, value) -> arrays.put(name, supernet.gradientArray(name, value)));
+        }
+        catch (RuntimeException e) {
+            Nd4jArrays.close(arrays.values());
+            throw e;
+        }
+        return new Nd4jGradient(this, arrays);
+    }
+
     private <T> T own(Object handle, Class<T> type)
     {
         checkOpen();
