@@ -57,8 +57,9 @@ import static org.assertj.core.api.Assertions.within;
  * extends this class and implements {@link #createBackend}. Gradients are checked against finite
  * differences for every op kind (in double precision), networks of both search spaces run at both
  * input sizes, weight sharing updates exactly a subnet's weights, workers on two threads compute
- * what they compute alone, states round-trip through safetensors, and inner-loop steps never touch
- * the shared weights, and second-order meta-steps run in bounded native memory. The DJL backend
+ * what they compute alone, states round-trip through safetensors, gradients sent by another JVM
+ * come back through {@code gradientOf} bit for bit, inner-loop steps never touch the shared
+ * weights, and second-order meta-steps run in bounded native memory. The DJL backend
  * runs it; so can a third-party backend.
  *
  * <p>The memory test reads the process's resident set ({@code VmRSS} in {@code /proc/self/status}):
