@@ -33,8 +33,9 @@ import static java.util.Objects.requireNonNull;
  * <p>An array is freed only if a pass's op produced it and it owns its buffer: views, arrays that
  * share the buffer of a weight, a placeholder or a constant ({@link #begin pinned}), and values
  * computed from constants only, are never closed; an op output that aliases another (same native
- * address) keeps that buffer alive until both are dead. The outputs the caller asks for ({@code kept}) live until {@link #end}, which the
- * caller calls after it has copied what it needs out of them.
+ * address) keeps that buffer alive until both are dead. The outputs the caller asks for
+ * ({@code kept}) live until {@link #end}, which the caller calls after it has copied what it needs
+ * out of them.
  *
  * <p>SameDiff's gradient session must not cache arrays it considers dead for reuse (its default
  * memory manager does): it would hand out, or compare, an array this listener has closed. The
