@@ -59,8 +59,7 @@ final class Nd4jNetwork
         this.parameters = description.parameters().stream().map(ParameterSpec::name).toList();
         Map<String, SDVariable> weights = new LinkedHashMap<>();
         for (ParameterSpec parameter : description.parameters()) {
-            long[] shape = java.util.Arrays.stream(parameter.shape()).asLongStream().toArray();
-            weights.put(parameter.name(), graph.var(parameter.name(), Nd4j.zeros(dataType, shape)));
+            weights.put(parameter.name(), graph.var(parameter.name(), Nd4j.zeros(dataType, Nd4jArrays.shape(parameter))));
         }
         SDVariable input = graph.placeHolder(INPUT, dataType, -1, description.input().channels(), description.input().height(), description.input().width());
         SDVariable labels = graph.placeHolder(LABELS, dataType, -1, description.classes());

@@ -76,17 +76,10 @@ final class Nd4jSupernet
         if (spec == null) {
             throw new IllegalArgumentException("The gradient names parameter " + name + ", which the supernet does not have");
         }
-        long[] shape = java.util.Arrays.stream(spec.shape()).asLongStream().toArray();
-        long size = java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        if (values.length != size) {
-            throw new IllegalArgumentException("Parameter " + name + " has " + values.length + " values in the gradient, the supernet " + size);
+        if (values.length != spec.size()) {
+            throw new IllegalArgumentException("Parameter " + name + " has " + values.length + " values in the gradient, the supernet " + spec.size());
         }
-        INDArray doubles = Nd4j.create(values, shape, 'c');
-        INDArray array = doubles.castTo(dataType);
-        if (array != doubles) {
-            doubles.close();
-        }
-        return array;
+        return Nd4jArrays.castTo(Nd4j.create(values, Nd4jArrays.shape(spec), 'c'), dataType);
     }
 
     void checkParameter(ParameterSpec parameter)
@@ -185,8 +178,7 @@ final class Nd4jSupernet
 
     private INDArray array(float[] values, ParameterSpec spec)
     {
-        long[] shape = java.util.Arrays.stream(spec.shape()).asLongStream().toArray();
-        return Nd4j.create(values, shape, 'c').castTo(dataType);
+        return Nd4jArrays.castTo(Nd4j.create(values, Nd4jArrays.shape(spec), 'c'), dataType);
     }
 
     static float[] floats(INDArray array)

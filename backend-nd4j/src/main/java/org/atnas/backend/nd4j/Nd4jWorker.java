@@ -131,11 +131,7 @@ final class Nd4jWorker
     private INDArray input(ImageBatch batch)
     {
         INDArray pixels = Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c');
-        INDArray input = pixels.castTo(supernet.dataType());
-        if (input != pixels) {
-            pixels.close();
-        }
-        return input;
+        return Nd4jArrays.castTo(pixels, supernet.dataType());
     }
 
     @Override

@@ -152,7 +152,7 @@ class ParityTest
     private static Map<String, INDArray> gradientPass(Nd4jNetwork network, Map<String, INDArray> weights, ImageBatch batch)
     {
         network.bind(weights);
-        INDArray input = Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c');
+        INDArray input = pixels(batch);
         INDArray labels = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch.size(), network.description().classes());
         for (int i = 0; i < batch.size(); i++) {
             labels.putScalar(i, batch.labels()[i], 1.0);
@@ -171,12 +171,18 @@ class ParityTest
         }
     }
 
+    /** The batch's pixels as an NCHW float array. */
+    private static INDArray pixels(ImageBatch batch)
+    {
+        return Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c');
+    }
+
     private static Map<String, INDArray> randomWeights(NetworkDescription network, long seed)
     {
         Nd4j.getRandom().setSeed(seed);
         Map<String, INDArray> arrays = new HashMap<>();
         network.parameters().forEach(parameter -> arrays.put(parameter.name(),
-                Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, java.util.Arrays.stream(parameter.shape()).asLongStream().toArray()).muli(0.3)));
+                Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, Nd4jArrays.shape(parameter)).muli(0.3)));
         return arrays;
     }
 
@@ -206,9 +212,9 @@ class ParityTest
         Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         Map<String, INDArray> arrays = new HashMap<>();
         network.parameters().forEach(parameter -> arrays.put(parameter.name(),
-                Nd4j.create(weights.get(parameter.name()), java.util.Arrays.stream(parameter.shape()).asLongStream().toArray(), 'c')));
+                Nd4j.create(weights.get(parameter.name()), Nd4jArrays.shape(parameter), 'c')));
         graph.bind(arrays);
-        INDArray input = Nd4j.create(batch.pixels(), new long[] {batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()}, 'c');
+        INDArray input = pixels(batch);
         INDArray labels = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch.size(), network.classes());
         return graph.graph().output(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels), Nd4jNetwork.LOGITS).get(Nd4jNetwork.LOGITS).dup('c').data().asFloat();
     }
