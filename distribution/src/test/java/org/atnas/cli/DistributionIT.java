@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -138,8 +139,19 @@ class DistributionIT
     private LauncherTest.Result withAllocator(String allocator)
             throws IOException, InterruptedException
     {
+        return version(Map.of("ATNAS_MALLOC", allocator));
+    }
+
+    /**
+     * bin/atnas --version with {@code environment} added to one free of malloc settings (the
+     * launcher's own choices depend on them): its exit status and everything it printed.
+     */
+    private LauncherTest.Result version(Map<String, String> environment)
+            throws IOException, InterruptedException
+    {
         ProcessBuilder builder = new ProcessBuilder(DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString(), "--version").directory(temporary.toFile());
-        builder.environment().put("ATNAS_MALLOC", allocator);
+        builder.environment().keySet().removeIf(name -> name.startsWith("MALLOC_") || name.equals("GLIBC_TUNABLES") || name.equals("LD_PRELOAD") || name.equals("ATNAS_MALLOC"));
+        builder.environment().putAll(environment);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -156,6 +168,34 @@ class DistributionIT
                 "atnas: ATNAS_MALLOC=mimalloc: expected system, tcmalloc, jemalloc or the absolute path of a malloc library\n"));
         String missing = temporary.resolve("libnothing.so").toAbsolutePath().toString();
         assertThat(withAllocator(missing)).isEqualTo(new LauncherTest.Result(1, "", "atnas: ATNAS_MALLOC=" + missing + " is not a file\n"));
+    }
+
+    /**
+     * glibc is told to keep freed blocks for reuse unless the user tuned it: the launcher run with a
+     * stand-in java that prints the malloc variables it was given and the allocator it was told of.
+     */
+    @Test
+    void theLauncherKeepsGlibcsFreedBlocksUnlessTheUserTunedMalloc()
+            throws Exception
+    {
+        Path jdk = temporary.resolve("jdk");
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.writeString(java, """
+                #!/bin/sh
+                echo "arena=${MALLOC_ARENA_MAX-unset} mmap=${MALLOC_MMAP_THRESHOLD_-unset} trim=${MALLOC_TRIM_THRESHOLD_-unset} preload=${LD_PRELOAD-unset}"
+                for argument in "$@"; do case "$argument" in -Datnas.malloc=*) echo "$argument" ;; esac; done
+                """);
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+
+        assertThat(version(Map.of("JAVA_HOME", jdk.toString()))).isEqualTo(new LauncherTest.Result(0,
+                "arena=1 mmap=268435456 trim=4294967296 preload=unset\n-Datnas.malloc=system, blocks kept for reuse\n", ""));
+        assertThat(version(Map.of("JAVA_HOME", jdk.toString(), "MALLOC_ARENA_MAX", "4"))).as("the user's own setting").isEqualTo(new LauncherTest.Result(0,
+                "arena=4 mmap=unset trim=unset preload=unset\n-Datnas.malloc=system\n", ""));
+        // another allocator (glibc itself stands in for it: preloading it changes nothing)
+        Path library = Stream.of("/lib/x86_64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6", "/lib64/libc.so.6").map(Path::of).filter(Files::isRegularFile).findFirst()
+                .orElseThrow(() -> new AssertionError("no libc.so.6 in /lib/x86_64-linux-gnu, /lib/aarch64-linux-gnu or /lib64"));
+        assertThat(version(Map.of("JAVA_HOME", jdk.toString(), "ATNAS_MALLOC", library.toString()))).as("another allocator").isEqualTo(new LauncherTest.Result(0,
+                "arena=unset mmap=unset trim=unset preload=" + library + "\n-Datnas.malloc=" + library + "\n", ""));
     }
 
     @Test

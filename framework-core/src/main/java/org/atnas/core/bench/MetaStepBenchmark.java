@@ -96,7 +96,9 @@ public final class MetaStepBenchmark
 
     /**
      * The workload, named as the peer's {@code config} names it; {@code allocator} is the native
-     * memory allocator the launcher preloaded ({@code ATNAS_MALLOC}), {@code system} for glibc's.
+     * memory allocator the launcher preloaded ({@code ATNAS_MALLOC}): the library's path, {@code system,
+     * blocks kept for reuse} for glibc with the launcher's settings, {@code system} for glibc as the
+     * environment left it.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Workload(int threads, int cells, int channels, int ways, int shots, int queries, int metaBatch, int innerSteps, double innerLr, int warmup, int steps, int workers,
