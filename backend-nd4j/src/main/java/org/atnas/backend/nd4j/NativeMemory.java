@@ -15,7 +15,8 @@ import org.bytedeco.javacpp.Pointer;
  * the process's resident memory is above a limit after a pass, a collection is requested, at most
  * once a second across workers; the buffers it finds dead are freed within milliseconds. (ND4J's own
  * periodic collection, {@code togglePeriodicGc}, does not start once its deallocator threads wait
- * for a first dead buffer, which never comes.)
+ * for a first dead buffer, which never comes.) The arrays the workers' {@link ArrayPool} keeps for
+ * reuse are live, not garbage: they are not counted against the limit.
  */
 final class NativeMemory
 {
@@ -23,20 +24,34 @@ final class NativeMemory
     private static final AtomicLong lastCollection = new AtomicLong(System.nanoTime() - MIN_INTERVAL_NANOS);
 
     private final long limitBytes;
+    private final ArrayPool pool;
 
-    /** @param limitMegabytes resident memory above which a collection is requested; 0 never requests one */
-    NativeMemory(int limitMegabytes)
+    /**
+     * @param limitMegabytes resident memory above which a collection is requested; 0 never requests one
+     * @param reuseMegabytes the most the workers' pool keeps of their passes' freed arrays; 0 keeps none
+     */
+    NativeMemory(int limitMegabytes, int reuseMegabytes)
     {
         if (limitMegabytes < 0) {
             throw new IllegalArgumentException("limitMegabytes must not be negative, got " + limitMegabytes);
         }
+        if (reuseMegabytes < 0) {
+            throw new IllegalArgumentException("reuseMegabytes must not be negative, got " + reuseMegabytes);
+        }
         this.limitBytes = limitMegabytes * 1024L * 1024L;
+        this.pool = new ArrayPool(reuseMegabytes * 1024L * 1024L);
+    }
+
+    /** The pool the workers' gradient passes free into and allocate from, shared by all of them. */
+    ArrayPool pool()
+    {
+        return pool;
     }
 
     /** Called after each pass: requests a collection if resident memory is above the limit and none was requested in the last second. */
     void afterPass()
     {
-        if (limitBytes == 0 || Pointer.physicalBytes() <= limitBytes) {
+        if (limitBytes == 0 || Pointer.physicalBytes() - pool.pooledBytes() <= limitBytes) {
             return;
         }
         long last = lastCollection.get();

@@ -34,13 +34,14 @@ public final class Nd4jBackend
      *
      * @param threads OpenMP threads per operation; 0 leaves ND4J's default (all cores)
      * @param collectAboveMegabytes resident memory above which a pass requests a garbage collection (see {@link NativeMemory}); 0 for never
+     * @param reuseMegabytes the most the workers keep (in all) of their passes' freed arrays for the next op outputs (see {@link ArrayPool}); 0 for none
      * @param dataType FLOAT, or DOUBLE for gradient checks
      * @throws IllegalStateException naming the cause when the natives do not load
      */
-    public Nd4jBackend(int threads, int collectAboveMegabytes, DataType dataType)
+    public Nd4jBackend(int threads, int collectAboveMegabytes, int reuseMegabytes, DataType dataType)
     {
         this.dataType = requireNonNull(dataType, "dataType is null");
-        this.memory = new NativeMemory(collectAboveMegabytes);
+        this.memory = new NativeMemory(collectAboveMegabytes, reuseMegabytes);
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new IllegalArgumentException("The ND4J backend computes in FLOAT or DOUBLE, not " + dataType);
         }
@@ -83,6 +84,7 @@ public final class Nd4jBackend
     @Override
     public void close()
     {
-        // ND4J lives as long as the JVM; its arrays are freed with the supernets' and workers' objects
+        // ND4J lives as long as the JVM; its arrays are freed with the supernets' and workers' objects, the pooled ones here
+        memory.pool().close();
     }
 }

@@ -15,7 +15,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
-import org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr;
 import org.nd4j.enums.PadMode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -139,15 +138,16 @@ final class Nd4jNetwork
 
     /**
      * Starts a pass that reads the bound weights and the placeholders: from here on the arrays the pass
-     * computes are freed as soon as no later op reads them. The caller must call {@link #endPass}
-     * after it has read the pass's outputs, which frees them too.
+     * computes are freed into {@code pool} as soon as no later op reads them, and its op outputs are
+     * allocated from there. The caller must call {@link #endPass} after it has read the pass's
+     * outputs, which frees them too.
      */
-    void beginPass(INDArray... placeholders)
+    void beginPass(ArrayPool pool, INDArray... placeholders)
     {
-        // SameDiff's gradient session must neither close nor reuse (its array cache) what the listener frees
+        // the session allocates from the pool the listener frees into; it must not reuse arrays on its own rules (its array cache)
         InferenceSession session = gradient.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> new InferenceSession(gradient));
-        if (!(session.getMmgr() instanceof NoOpMemoryMgr)) {
-            session.setMmgr(new NoOpMemoryMgr());
+        if (session.getMmgr() != pool) {
+            session.setMmgr(pool);
         }
         // the weights, the constants and the gradient's seed belong to the graphs, not to the pass
         List<INDArray> pinned = new ArrayList<>(List.of(placeholders));
@@ -159,7 +159,7 @@ final class Nd4jNetwork
                 }
             }
         }
-        passArrays.begin(pinned);
+        passArrays.begin(pinned, pool);
     }
 
     /** Frees what the pass begun by {@link #beginPass} computed, its outputs included. */

@@ -95,7 +95,7 @@ final class Nd4jWorker
                 labels.putScalar(i, label, 1.0);
             }
             network.network.bind(values.arrays);
-            network.network.beginPass(input, labels);
+            network.network.beginPass(supernet.memory().pool(), input, labels);
             result = network.network.graph().calculateGradientsAndOutputs(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels),
                     java.util.List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS), network.network.parameters());
             double value = result.getOutputs().get(Nd4jNetwork.LOSS).getDouble(0);

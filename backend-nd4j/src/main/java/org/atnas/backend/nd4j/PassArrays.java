@@ -37,9 +37,10 @@ import static java.util.Objects.requireNonNull;
  * ({@code kept}) live until {@link #end}, which the caller calls after it has copied what it needs
  * out of them.
  *
- * <p>SameDiff's gradient session must not cache arrays it considers dead for reuse (its default
- * memory manager does): it would hand out, or compare, an array this listener has closed. The
- * caller gives the session a no-op memory manager ({@link Nd4jNetwork#beginPass}).
+ * <p>"Freed" means given to the pass's {@link ArrayPool}, which keeps it for a later op output of
+ * the same shape or closes it. The pool is also the gradient session's memory manager
+ * ({@link Nd4jNetwork#beginPass}): SameDiff's default one caches the arrays the session considers
+ * dead on its own rules and would hand out, or compare, an array this listener has freed.
  *
  * <p>One instance serves one graph, used by one worker thread at a time.
  */
@@ -53,6 +54,7 @@ final class PassArrays
     private final Map<String, Integer> pending = new HashMap<>();
     private final Map<String, Long> bufferOf = new HashMap<>();
     private final Map<Long, Owner> owners = new HashMap<>();
+    private ArrayPool pool;
     private boolean active;
 
     /** @param kept names of the variables the caller reads after the pass (never freed before {@link #end}) */
@@ -71,8 +73,9 @@ final class PassArrays
      * Starts tracking a pass.
      *
      * @param pinned arrays the pass reads but does not own (weights, placeholders, constants): never freed
+     * @param pool where the arrays the pass frees go, to be handed out again as later op outputs
      */
-    void begin(Collection<INDArray> pinned)
+    void begin(Collection<INDArray> pinned, ArrayPool pool)
     {
         if (active) {
             throw new IllegalStateException("A pass is already being tracked");
@@ -81,6 +84,7 @@ final class PassArrays
         for (INDArray array : pinned) {
             this.pinned.add(address(array));
         }
+        this.pool = requireNonNull(pool, "pool is null");
         active = true;
     }
 
@@ -88,7 +92,7 @@ final class PassArrays
     void end()
     {
         active = false;
-        owners.values().forEach(owner -> Nd4jArrays.close(owner.array));
+        owners.values().forEach(owner -> pool.give(owner.array));
         owners.clear();
         bufferOf.clear();
         pending.clear();
@@ -157,7 +161,7 @@ final class PassArrays
         owner.live.remove(name);
         if (owner.live.isEmpty()) {
             owners.remove(address);
-            Nd4jArrays.close(owner.array);
+            pool.give(owner.array);
         }
     }
 

@@ -11,6 +11,6 @@ class Nd4jBackendTest
     @Override
     protected WeightBackend createBackend(boolean float64)
     {
-        return new Nd4jBackend(1, 1536, float64 ? DataType.DOUBLE : DataType.FLOAT);
+        return new Nd4jBackend(1, 1536, 1024, float64 ? DataType.DOUBLE : DataType.FLOAT);
     }
 }

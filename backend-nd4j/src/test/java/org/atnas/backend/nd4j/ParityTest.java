@@ -2,10 +2,13 @@ package org.atnas.backend.nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import ai.djl.ndarray.types.DataType;
 import org.atnas.api.ArchitectureCode;
@@ -54,7 +57,7 @@ class ParityTest
         DartsSearchSpace space = new DartsSearchSpace(2, 8, 2);
         NetworkDescription supernetDescription = space.describeSupernet(INPUT, 5);
         WeightBackend djl = new DjlBackend(1, Optional.empty(), DataType.FLOAT32);
-        WeightBackend nd4j = new Nd4jBackend(1, 1536, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        WeightBackend nd4j = new Nd4jBackend(1, 1536, 1024, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         ImageBatch batch = Networks.batch(INPUT, 10, 5, 3);
         try (Supernet fromDjl = djl.createSupernet(supernetDescription, ADAM, 21); Supernet intoNd4j = nd4j.createSupernet(supernetDescription, ADAM, 99)) {
             // DJL's weights, through a safetensors file, into ND4J (seeded differently, so only the file makes them equal)
@@ -96,18 +99,20 @@ class ParityTest
     {
         DartsSearchSpace space = new DartsSearchSpace(2, 8, 2);
         ImageBatch batch = Networks.batch(INPUT, 10, 5, 3);
+        // one pool for every graph, as a worker has: later passes compute into arrays earlier ones (of other architectures) left
+        ArrayPool pool = new ArrayPool(Long.MAX_VALUE);
         for (ArchitectureCode code : CODES) {
             NetworkDescription network = space.describe(code, INPUT, 5);
             Map<String, INDArray> first = randomWeights(network, 1);
             Map<String, INDArray> second = randomWeights(network, 2);
             Nd4jNetwork reused = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-            Map<String, INDArray> ignored = gradientPass(reused, first, batch);
+            Map<String, INDArray> ignored = gradientPass(reused, pool, first, batch);
             // passes of another batch size in between, as an inner loop's support and query passes
             for (int pass = 0; pass < 10; pass++) {
-                gradientPass(reused, pass % 2 == 0 ? second : first, Networks.batch(INPUT, 3 + pass, 5, pass));
+                gradientPass(reused, pool, pass % 2 == 0 ? second : first, Networks.batch(INPUT, 3 + pass, 5, pass));
             }
-            Map<String, INDArray> again = gradientPass(reused, second, batch);
-            Map<String, INDArray> fresh = gradientPass(new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT), second, batch);
+            Map<String, INDArray> again = gradientPass(reused, pool, second, batch);
+            Map<String, INDArray> fresh = gradientPass(new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT), new ArrayPool(0), second, batch);
             assertThat(ignored.get(Nd4jNetwork.LOSS).getDouble(0)).as("%s: the two weights give different losses", code)
                     .isNotCloseTo(fresh.get(Nd4jNetwork.LOSS).getDouble(0), within(1e-3));
             fresh.forEach((name, expected) -> {
@@ -130,13 +135,42 @@ class ParityTest
     {
         NetworkDescription network = new DartsSearchSpace(2, 8, 2).describe(CODES.get(1), INPUT, 5);
         Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        gradientPass(graph, randomWeights(network, 3), Networks.batch(INPUT, 10, 5, 3));
+        gradientPass(graph, new ArrayPool(0), randomWeights(network, 3), Networks.batch(INPUT, 10, 5, 3));
+        long[] bytes = passBytes(graph);
+        assertThat(bytes[0]).as("bytes the pass computed").isGreaterThan(10_000_000L);
+        assertThat(bytes[1]).as("bytes still open of %d", bytes[0]).isLessThan(bytes[0] / 100);
+    }
+
+    /** With room in the pool, what a pass frees stays open there, for the next pass to compute into, and nothing else does. */
+    @Test
+    void aGradientPassLeavesItsArraysInThePool()
+    {
+        NetworkDescription network = new DartsSearchSpace(2, 8, 2).describe(CODES.get(1), INPUT, 5);
+        Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        ArrayPool pool = new ArrayPool(Long.MAX_VALUE);
+        gradientPass(graph, pool, randomWeights(network, 3), Networks.batch(INPUT, 10, 5, 3));
+        long[] first = passBytes(graph);
+        long pooled = pool.pooledBytes();
+        assertThat(pooled).as("bytes pooled of %d computed", first[0]).isGreaterThan(first[0] / 10);
+        assertThat(first[1] - pooled).as("bytes open outside the pool (%d open)", first[1]).isLessThan(first[0] / 100);
+        // the second pass computes into the pooled arrays: the pool does not grow
+        gradientPass(graph, pool, randomWeights(network, 4), Networks.batch(INPUT, 10, 5, 4));
+        assertThat(pool.pooledBytes()).isEqualTo(pooled);
+    }
+
+    /**
+     * The bytes of the arrays holding the last gradient pass's values (views left out; an array that
+     * held several values, reused through the pool, counted once), and of those still open.
+     */
+    private static long[] passBytes(Nd4jNetwork graph)
+    {
         long total = 0;
         long open = 0;
+        Set<INDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (InferenceSession session : graph.graph().getFunction("grad").getSessions().values()) {
             for (SDValue value : session.getNodeValueOutputs().values()) {
                 for (INDArray array : value.getCollection()) {
-                    if (array != null && !array.isView()) {
+                    if (array != null && !array.isView() && seen.add(array)) {
                         long bytes = array.length() * array.dataType().width();
                         total += bytes;
                         open += array.wasClosed() ? 0 : bytes;
@@ -144,12 +178,11 @@ class ParityTest
                 }
             }
         }
-        assertThat(total).as("bytes the pass computed").isGreaterThan(10_000_000L);
-        assertThat(open).as("bytes still open of %d", total).isLessThan(total / 100);
+        return new long[] {total, open};
     }
 
     /** The loss, the logits and the gradients of one pass, copied out of the graph. */
-    private static Map<String, INDArray> gradientPass(Nd4jNetwork network, Map<String, INDArray> weights, ImageBatch batch)
+    private static Map<String, INDArray> gradientPass(Nd4jNetwork network, ArrayPool pool, Map<String, INDArray> weights, ImageBatch batch)
     {
         network.bind(weights);
         INDArray input = pixels(batch);
@@ -157,7 +190,7 @@ class ParityTest
         for (int i = 0; i < batch.size(); i++) {
             labels.putScalar(i, batch.labels()[i], 1.0);
         }
-        network.beginPass(input, labels);
+        network.beginPass(pool, input, labels);
         try {
             var result = network.graph().calculateGradientsAndOutputs(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels),
                     List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS), network.parameters());
