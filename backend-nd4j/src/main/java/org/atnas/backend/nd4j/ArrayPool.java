@@ -29,8 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The pool holds at most {@code capacityBytes}; an array given beyond that is closed. The workers
  * of a backend share one pool (thread-safe): while one worker is in a query pass, the arrays another
  * freed at the end of its own are there for it, rather than idle in a pool of their own (with a
- * pool per worker, the benchmark's resident memory reached 2.7 GB over 28 meta-steps; shared, 2.3 GB
- * at most over 25).
+ * pool per worker, the benchmark's resident memory reached 2.7 GB within 28 meta-steps; shared, it
+ * stayed at 2.1–2.2 GB over 60).
  */
 final class ArrayPool
         extends AbstractMemoryMgr
