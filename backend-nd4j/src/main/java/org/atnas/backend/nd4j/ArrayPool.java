@@ -3,6 +3,7 @@ package org.atnas.backend.nd4j;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
@@ -51,14 +52,14 @@ final class ArrayPool
     @Override
     public synchronized INDArray allocate(boolean detached, DataType dataType, long... shape)
     {
-        INDArray pooled = take(new Key(dataType, shape, 'c'));
+        INDArray pooled = take(Key.of(dataType, shape, 'c'));
         return pooled != null ? pooled : Nd4j.createUninitialized(dataType, shape);
     }
 
     @Override
     public synchronized INDArray allocate(boolean detached, LongShapeDescriptor descriptor)
     {
-        INDArray pooled = descriptor.isEmpty() ? null : take(new Key(descriptor.dataType(), descriptor.getShape(), descriptor.getOrder()));
+        INDArray pooled = descriptor.isEmpty() ? null : take(Key.of(descriptor.dataType(), descriptor.getShape(), descriptor.getOrder()));
         return pooled != null ? pooled : Nd4j.create(descriptor, false);
     }
 
@@ -77,13 +78,13 @@ final class ArrayPool
         if (array == null || array.wasClosed()) {
             return;
         }
-        long bytes = array.length() * array.dataType().width();
+        long bytes = bytes(array);
         boolean dense = !array.isView() && !array.isEmpty() && array.data().length() == array.length() && Shape.hasDefaultStridesForShape(array);
         if (!dense || pooledBytes + bytes > capacityBytes) {
             Nd4jArrays.close(array);
             return;
         }
-        free.computeIfAbsent(new Key(array.dataType(), array.shape(), array.ordering()), key -> new ArrayDeque<>()).push(array);
+        free.computeIfAbsent(Key.of(array.dataType(), array.shape(), array.ordering()), key -> new ArrayDeque<>()).push(array);
         pooledBytes += bytes;
     }
 
@@ -109,28 +110,20 @@ final class ArrayPool
             return null;
         }
         INDArray array = arrays.pop();
-        pooledBytes -= array.length() * array.dataType().width();
+        pooledBytes -= bytes(array);
         return array;
     }
 
-    private record Key(DataType dataType, long[] shape, char order)
+    private static long bytes(INDArray array)
     {
-        @Override
-        public boolean equals(Object other)
-        {
-            return other instanceof Key key && dataType == key.dataType && order == key.order && Arrays.equals(shape, key.shape);
-        }
+        return array.length() * array.dataType().width();
+    }
 
-        @Override
-        public int hashCode()
+    private record Key(DataType dataType, List<Long> shape, char order)
+    {
+        static Key of(DataType dataType, long[] shape, char order)
         {
-            return (dataType.hashCode() * 31 + order) * 31 + Arrays.hashCode(shape);
-        }
-
-        @Override
-        public String toString()
-        {
-            return dataType + Arrays.toString(shape) + order;
+            return new Key(dataType, Arrays.stream(shape).boxed().toList(), order);
         }
     }
 }

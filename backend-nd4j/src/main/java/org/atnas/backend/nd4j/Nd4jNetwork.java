@@ -46,14 +46,17 @@ final class Nd4jNetwork
     private final NetworkDescription description;
     private final SameDiff graph;
     private final List<String> parameters;
+    private final ArrayPool pool;
     private final PassArrays passArrays;
     /** The function graph SameDiff runs gradients in, and it with the graph. */
     private final SameDiff gradient;
     private final List<SameDiff> functions;
 
-    Nd4jNetwork(NetworkDescription description, DataType dataType)
+    /** @param pool what the gradient passes free into and allocate their op outputs from (see {@link ArrayPool}) */
+    Nd4jNetwork(NetworkDescription description, DataType dataType, ArrayPool pool)
     {
         this.description = requireNonNull(description, "description is null");
+        this.pool = requireNonNull(pool, "pool is null");
         this.graph = SameDiff.create();
         this.parameters = description.parameters().stream().map(ParameterSpec::name).toList();
         Map<String, SDVariable> weights = new LinkedHashMap<>();
@@ -107,7 +110,7 @@ final class Nd4jNetwork
         for (String name : parameters) {
             kept.add(graph.getGradForVariable(name).name());
         }
-        this.passArrays = new PassArrays(kept);
+        this.passArrays = new PassArrays(kept, pool);
         graph.addListeners(passArrays);
         this.gradient = graph.getFunction("grad");
         this.functions = List.of(graph, gradient);
@@ -138,11 +141,11 @@ final class Nd4jNetwork
 
     /**
      * Starts a pass that reads the bound weights and the placeholders: from here on the arrays the pass
-     * computes are freed into {@code pool} as soon as no later op reads them, and its op outputs are
+     * computes are freed into the pool as soon as no later op reads them, and its op outputs are
      * allocated from there. The caller must call {@link #endPass} after it has read the pass's
      * outputs, which frees them too.
      */
-    void beginPass(ArrayPool pool, INDArray... placeholders)
+    void beginPass(INDArray... placeholders)
     {
         // the session allocates from the pool the listener frees into; it must not reuse arrays on its own rules (its array cache)
         InferenceSession session = gradient.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> new InferenceSession(gradient));
@@ -159,7 +162,7 @@ final class Nd4jNetwork
                 }
             }
         }
-        passArrays.begin(pinned, pool);
+        passArrays.begin(pinned);
     }
 
     /** Frees what the pass begun by {@link #beginPass} computed, its outputs included. */

@@ -55,7 +55,7 @@ final class Nd4jWorker
             for (ParameterSpec parameter : subnet.parameters()) {
                 supernet.checkParameter(parameter);
             }
-            network = new Nd4jNetwork(subnet, supernet.dataType());
+            network = new Nd4jNetwork(subnet, supernet.dataType(), supernet.memory().pool());
             compiled.put(subnet, network);
         }
         return new Nd4jSubnet(this, network);
@@ -95,7 +95,7 @@ final class Nd4jWorker
                 labels.putScalar(i, label, 1.0);
             }
             network.network.bind(values.arrays);
-            network.network.beginPass(supernet.memory().pool(), input, labels);
+            network.network.beginPass(input, labels);
             result = network.network.graph().calculateGradientsAndOutputs(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels),
                     java.util.List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS), network.network.parameters());
             double value = result.getOutputs().get(Nd4jNetwork.LOSS).getDouble(0);

@@ -37,7 +37,7 @@ import static java.util.Objects.requireNonNull;
  * ({@code kept}) live until {@link #end}, which the caller calls after it has copied what it needs
  * out of them.
  *
- * <p>"Freed" means given to the pass's {@link ArrayPool}, which keeps it for a later op output of
+ * <p>"Freed" means given to the {@link ArrayPool}, which keeps it for a later op output of
  * the same shape or closes it. The pool is also the gradient session's memory manager
  * ({@link Nd4jNetwork#beginPass}): SameDiff's default one caches the arrays the session considers
  * dead on its own rules and would hand out, or compare, an array this listener has freed.
@@ -54,13 +54,17 @@ final class PassArrays
     private final Map<String, Integer> pending = new HashMap<>();
     private final Map<String, Long> bufferOf = new HashMap<>();
     private final Map<Long, Owner> owners = new HashMap<>();
-    private ArrayPool pool;
+    private final ArrayPool pool;
     private boolean active;
 
-    /** @param kept names of the variables the caller reads after the pass (never freed before {@link #end}) */
-    PassArrays(Collection<String> kept)
+    /**
+     * @param kept names of the variables the caller reads after the pass (never freed before {@link #end})
+     * @param pool where the arrays a pass frees go, to be handed out again as later op outputs
+     */
+    PassArrays(Collection<String> kept, ArrayPool pool)
     {
         this.kept = Set.copyOf(requireNonNull(kept, "kept is null"));
+        this.pool = requireNonNull(pool, "pool is null");
     }
 
     @Override
@@ -73,9 +77,8 @@ final class PassArrays
      * Starts tracking a pass.
      *
      * @param pinned arrays the pass reads but does not own (weights, placeholders, constants): never freed
-     * @param pool where the arrays the pass frees go, to be handed out again as later op outputs
      */
-    void begin(Collection<INDArray> pinned, ArrayPool pool)
+    void begin(Collection<INDArray> pinned)
     {
         if (active) {
             throw new IllegalStateException("A pass is already being tracked");
@@ -84,7 +87,6 @@ final class PassArrays
         for (INDArray array : pinned) {
             this.pinned.add(address(array));
         }
-        this.pool = requireNonNull(pool, "pool is null");
         active = true;
     }
 

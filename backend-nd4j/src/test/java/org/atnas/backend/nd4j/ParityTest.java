@@ -105,14 +105,14 @@ class ParityTest
             NetworkDescription network = space.describe(code, INPUT, 5);
             Map<String, INDArray> first = randomWeights(network, 1);
             Map<String, INDArray> second = randomWeights(network, 2);
-            Nd4jNetwork reused = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-            Map<String, INDArray> ignored = gradientPass(reused, pool, first, batch);
+            Nd4jNetwork reused = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT, pool);
+            Map<String, INDArray> ignored = gradientPass(reused, first, batch);
             // passes of another batch size in between, as an inner loop's support and query passes
             for (int pass = 0; pass < 10; pass++) {
-                gradientPass(reused, pool, pass % 2 == 0 ? second : first, Networks.batch(INPUT, 3 + pass, 5, pass));
+                gradientPass(reused, pass % 2 == 0 ? second : first, Networks.batch(INPUT, 3 + pass, 5, pass));
             }
-            Map<String, INDArray> again = gradientPass(reused, pool, second, batch);
-            Map<String, INDArray> fresh = gradientPass(new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT), new ArrayPool(0), second, batch);
+            Map<String, INDArray> again = gradientPass(reused, second, batch);
+            Map<String, INDArray> fresh = gradientPass(new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT, new ArrayPool(0)), second, batch);
             assertThat(ignored.get(Nd4jNetwork.LOSS).getDouble(0)).as("%s: the two weights give different losses", code)
                     .isNotCloseTo(fresh.get(Nd4jNetwork.LOSS).getDouble(0), within(1e-3));
             fresh.forEach((name, expected) -> {
@@ -134,8 +134,8 @@ class ParityTest
     void aGradientPassLeavesItsArraysFreed()
     {
         NetworkDescription network = new DartsSearchSpace(2, 8, 2).describe(CODES.get(1), INPUT, 5);
-        Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        gradientPass(graph, new ArrayPool(0), randomWeights(network, 3), Networks.batch(INPUT, 10, 5, 3));
+        Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT, new ArrayPool(0));
+        gradientPass(graph, randomWeights(network, 3), Networks.batch(INPUT, 10, 5, 3));
         long[] bytes = passBytes(graph);
         assertThat(bytes[0]).as("bytes the pass computed").isGreaterThan(10_000_000L);
         assertThat(bytes[1]).as("bytes still open of %d", bytes[0]).isLessThan(bytes[0] / 100);
@@ -146,15 +146,15 @@ class ParityTest
     void aGradientPassLeavesItsArraysInThePool()
     {
         NetworkDescription network = new DartsSearchSpace(2, 8, 2).describe(CODES.get(1), INPUT, 5);
-        Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         ArrayPool pool = new ArrayPool(Long.MAX_VALUE);
-        gradientPass(graph, pool, randomWeights(network, 3), Networks.batch(INPUT, 10, 5, 3));
+        Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT, pool);
+        gradientPass(graph, randomWeights(network, 3), Networks.batch(INPUT, 10, 5, 3));
         long[] first = passBytes(graph);
         long pooled = pool.pooledBytes();
         assertThat(pooled).as("bytes pooled of %d computed", first[0]).isGreaterThan(first[0] / 10);
         assertThat(first[1] - pooled).as("bytes open outside the pool (%d open)", first[1]).isLessThan(first[0] / 100);
         // the second pass computes into the pooled arrays: the pool does not grow
-        gradientPass(graph, pool, randomWeights(network, 4), Networks.batch(INPUT, 10, 5, 4));
+        gradientPass(graph, randomWeights(network, 4), Networks.batch(INPUT, 10, 5, 4));
         assertThat(pool.pooledBytes()).isEqualTo(pooled);
     }
 
@@ -182,7 +182,7 @@ class ParityTest
     }
 
     /** The loss, the logits and the gradients of one pass, copied out of the graph. */
-    private static Map<String, INDArray> gradientPass(Nd4jNetwork network, ArrayPool pool, Map<String, INDArray> weights, ImageBatch batch)
+    private static Map<String, INDArray> gradientPass(Nd4jNetwork network, Map<String, INDArray> weights, ImageBatch batch)
     {
         network.bind(weights);
         INDArray input = pixels(batch);
@@ -190,7 +190,7 @@ class ParityTest
         for (int i = 0; i < batch.size(); i++) {
             labels.putScalar(i, batch.labels()[i], 1.0);
         }
-        network.beginPass(pool, input, labels);
+        network.beginPass(input, labels);
         try {
             var result = network.graph().calculateGradientsAndOutputs(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels),
                     List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS), network.parameters());
@@ -242,7 +242,7 @@ class ParityTest
 
     private static float[] nd4jLogits(NetworkDescription network, Map<String, float[]> weights, ImageBatch batch)
     {
-        Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        Nd4jNetwork graph = new Nd4jNetwork(network, org.nd4j.linalg.api.buffer.DataType.FLOAT, new ArrayPool(0));
         Map<String, INDArray> arrays = new HashMap<>();
         network.parameters().forEach(parameter -> arrays.put(parameter.name(),
                 Nd4j.create(weights.get(parameter.name()), Nd4jArrays.shape(parameter), 'c')));
