@@ -28,6 +28,7 @@ public final class Nd4jBackend
 
     private final DataType dataType;
     private final NativeMemory memory;
+    private final OpenMpThreads openMp;
 
     /**
      * Starts ND4J.
@@ -48,6 +49,7 @@ public final class Nd4jBackend
         if (threads < 0) {
             throw new IllegalArgumentException("threads must not be negative, got " + threads);
         }
+        this.openMp = new OpenMpThreads(threads);
         long start = System.nanoTime();
         try {
             // oneDNN runs the convolutions (dilated depthwise ones, which it refuses, are built undilated: Nd4jNetwork)
@@ -78,7 +80,7 @@ public final class Nd4jBackend
     @Override
     public Supernet createSupernet(NetworkDescription supernet, MetaUpdate metaUpdate, long seed)
     {
-        return new Nd4jSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, memory, seed);
+        return new Nd4jSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, memory, openMp, seed);
     }
 
     @Override

@@ -31,18 +31,20 @@ final class Nd4jSupernet
     private final MetaUpdate metaUpdate;
     private final DataType dataType;
     private final NativeMemory memory;
+    private final OpenMpThreads openMp;
     private final Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Map<String, INDArray> firstMoments = new HashMap<>();
     private final Map<String, INDArray> secondMoments = new HashMap<>();
     private final Map<String, Long> steps = new HashMap<>();
 
-    Nd4jSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, NativeMemory memory, long seed)
+    Nd4jSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, NativeMemory memory, OpenMpThreads openMp, long seed)
     {
         this.description = description;
         this.metaUpdate = metaUpdate;
         this.dataType = dataType;
         this.memory = memory;
+        this.openMp = openMp;
         for (ParameterSpec spec : description.parameters()) {
             specs.put(spec.name(), spec);
             parameters.put(spec.name(), array(spec.initialValues(seed), spec));
@@ -57,6 +59,11 @@ final class Nd4jSupernet
     NativeMemory memory()
     {
         return memory;
+    }
+
+    OpenMpThreads openMp()
+    {
+        return openMp;
     }
 
     /** A worker's own copy of a parameter. */

@@ -81,6 +81,7 @@ final class Nd4jWorker
         Nd4jWeights values = own(weights, Nd4jWeights.class);
         network.checkOpen();
         values.checkOpen();
+        supernet.openMp().applyToCurrentThread();
         NetworkDescription description = network.network.description();
         INDArray input = input(batch);
         INDArray labels = Nd4j.zeros(supernet.dataType(), batch.size(), description.classes());
@@ -141,6 +142,7 @@ final class Nd4jWorker
         Nd4jWeights values = own(weights, Nd4jWeights.class);
         network.checkOpen();
         values.checkOpen();
+        supernet.openMp().applyToCurrentThread();
         NetworkDescription description = network.network.description();
         INDArray input = input(batch);
         // the graph's loss needs labels to be fed; the logits do not depend on them
