@@ -213,13 +213,14 @@ final class Nd4jNetwork
     }
 
     /**
-     * ReLU as x times the mask x &gt; 0: the same values and the same gradient (0 at 0) as
-     * SameDiff's relu, whose backward op ({@code thresholdedrelu_bp}) took 3.7 ms a call on a query
-     * pass's activations, 14% of a meta-step, against 0.2 ms for the multiply's.
+     * ReLU as max(x, 0), whose backward pass multiplies by the mask x &gt; 0: the same values and the
+     * same gradient (0 at 0) as SameDiff's relu, whose backward op ({@code thresholdedrelu_bp}) took
+     * 3.7 ms a call on a query pass's activations, 14% of a meta-step. One op forward, where x times
+     * its mask took three and, backward, also computed the unused gradient of the mask.
      */
     private SDVariable relu(SDVariable x)
     {
-        return x.mul(x.gt(0.0).castTo(x.dataType()));
+        return graph.scalarMax(x, 0.0);
     }
 
     /** A convolution with PyTorch's weight {@code [out, in, k, k]} and padding {@code d (k − 1) / 2} (none for the 2x2 kernel of a factorized reduce). */
@@ -267,20 +268,21 @@ final class Nd4jNetwork
     }
 
     /**
-     * Batch norm with the batch's statistics (biased variance) and a learnable scale and shift. The
-     * per-channel scale γ / √(σ² + ε) is applied as a 1x1 depthwise convolution and the shift as a
-     * bias: SameDiff's broadcasting multiply has a slow backward pass, these two have fast ones.
+     * Batch norm with the batch's statistics (biased variance) and a learnable scale and shift, as
+     * x · s + (β − μ · s) with s = γ / √(σ² + ε): the mean and variance come from one op (moments), the
+     * per-channel scale is a 1x1 depthwise convolution and the shift a bias. SameDiff's broadcasting
+     * multiply has a slow backward pass, these two have fast ones; and centring x first, as
+     * (x − μ) · s + β, took three more full-size ops forward and four more backward.
      */
     private SDVariable norm(SDVariable x, Map<String, SDVariable> weights, String prefix)
     {
         long channels = weights.get(prefix + ".weight").getShape()[0];
-        SDVariable centred = x.sub(x.mean(true, 0, 2, 3));
-        // centred · centred, not square(centred): square's backward op (_powderivative) was 13% of a meta-step, the multiply's is 1%
-        SDVariable variance = centred.mul(centred).mean(0, 2, 3);
-        SDVariable scale = weight(weights, prefix + ".weight").div(graph.math().sqrt(variance.add(BATCH_NORM_EPSILON)));
-        SDVariable scaled = graph.cnn().depthWiseConv2d(centred, scale.reshape(1, 1, channels, 1), Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0)
+        SDVariable[] moments = graph.math().moments(x, new int[] {0, 2, 3}, false);
+        SDVariable scale = weight(weights, prefix + ".weight").mul(graph.math().rsqrt(moments[1].add(BATCH_NORM_EPSILON)));
+        SDVariable shift = weight(weights, prefix + ".bias").sub(moments[0].mul(scale));
+        SDVariable scaled = graph.cnn().depthWiseConv2d(x, scale.reshape(1, 1, channels, 1), Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0)
                 .dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build());
-        return graph.nn().biasAdd(scaled, weight(weights, prefix + ".bias"), true);
+        return graph.nn().biasAdd(scaled, shift, true);
     }
 
     private static SDVariable weight(Map<String, SDVariable> weights, String name)

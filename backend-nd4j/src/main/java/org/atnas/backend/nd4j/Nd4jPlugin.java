@@ -15,7 +15,7 @@ public final class Nd4jPlugin
         implements Plugin
 {
     static final Setting<Integer> THREADS = Setting.integer("nd4j.threads", 1, 0, 1024,
-            "OpenMP threads per ND4J operation; 0 for ND4J's default (one per core). One thread per worker was the fastest on small cells.");
+            "OpenMP threads per ND4J operation (oneDNN's convolutions included), set on each worker thread; 0 for OpenMP's default (one per core). One thread per worker was the fastest on small cells.");
     static final Setting<Integer> COLLECT_ABOVE = Setting.integer("nd4j.collect-above-mb", 1536, 0, 1_048_576,
             "ND4J frees native arrays only once the JVM has collected their Java objects: when the process's resident memory is above this many MB after a pass, a collection is requested (at most once a second); 0 never requests one.");
     static final Setting<Integer> REUSE = Setting.integer("nd4j.reuse-mb", 1024, 0, 1_048_576,
