@@ -269,10 +269,11 @@ final class Nd4jNetwork
 
     /**
      * Batch norm with the batch's statistics (biased variance) and a learnable scale and shift, as
-     * x · s + (β − μ · s) with s = γ / √(σ² + ε): the mean and variance come from one op (moments), the
-     * per-channel scale is a 1x1 depthwise convolution and the shift a bias. SameDiff's broadcasting
-     * multiply has a slow backward pass, these two have fast ones; and centring x first, as
-     * (x − μ) · s + β, took three more full-size ops forward and four more backward.
+     * x · s + (β − μ · s) with s = γ / √(σ² + ε): the mean and variance come from one op (moments),
+     * the per-channel scale and shift are a 1x1 depthwise convolution with a bias. SameDiff's
+     * broadcasting multiply has a slow backward pass, the convolution a fast one; centring x first, as
+     * (x − μ) · s + β, took three more full-size ops forward and four more backward, and a separate
+     * bias op one more each way.
      */
     private SDVariable norm(SDVariable x, Map<String, SDVariable> weights, String prefix)
     {
@@ -280,9 +281,8 @@ final class Nd4jNetwork
         SDVariable[] moments = graph.math().moments(x, new int[] {0, 2, 3}, false);
         SDVariable scale = weight(weights, prefix + ".weight").mul(graph.math().rsqrt(moments[1].add(BATCH_NORM_EPSILON)));
         SDVariable shift = weight(weights, prefix + ".bias").sub(moments[0].mul(scale));
-        SDVariable scaled = graph.cnn().depthWiseConv2d(x, scale.reshape(1, 1, channels, 1), Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0)
+        return graph.cnn().depthWiseConv2d(x, scale.reshape(1, 1, channels, 1), shift, Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0)
                 .dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build());
-        return graph.nn().biasAdd(scaled, shift, true);
     }
 
     private static SDVariable weight(Map<String, SDVariable> weights, String name)
