@@ -33,7 +33,7 @@ public final class Nd4jBackend
     /**
      * Starts ND4J.
      *
-     * @param threads OpenMP threads per operation; 0 leaves ND4J's default (all cores)
+     * @param threads ND4J's threads and the OpenMP threads per operation on each thread that runs a pass (see {@link OpenMpThreads}); 0 leaves the defaults (all cores)
      * @param collectAboveMegabytes resident memory above which a pass requests a garbage collection (see {@link NativeMemory}); 0 for never
      * @param reuseMegabytes the most the workers keep (in all) of their passes' freed arrays for the next op outputs (see {@link ArrayPool}); 0 for none
      * @param dataType FLOAT, or DOUBLE for gradient checks
@@ -45,9 +45,6 @@ public final class Nd4jBackend
         this.memory = new NativeMemory(collectAboveMegabytes, reuseMegabytes);
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new IllegalArgumentException("The ND4J backend computes in FLOAT or DOUBLE, not " + dataType);
-        }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must not be negative, got " + threads);
         }
         this.openMp = new OpenMpThreads(threads);
         long start = System.nanoTime();
