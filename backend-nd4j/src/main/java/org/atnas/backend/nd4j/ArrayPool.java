@@ -49,15 +49,16 @@ final class ArrayPool
         this.capacityBytes = capacityBytes;
     }
 
+    // a fresh array is made outside the lock: its zero-filling would hold up the other workers' allocations and gives
     @Override
-    public synchronized INDArray allocate(boolean detached, DataType dataType, long... shape)
+    public INDArray allocate(boolean detached, DataType dataType, long... shape)
     {
         INDArray pooled = take(Key.of(dataType, shape, 'c'));
         return pooled != null ? pooled : Nd4j.createUninitialized(dataType, shape);
     }
 
     @Override
-    public synchronized INDArray allocate(boolean detached, LongShapeDescriptor descriptor)
+    public INDArray allocate(boolean detached, LongShapeDescriptor descriptor)
     {
         INDArray pooled = descriptor.isEmpty() ? null : take(Key.of(descriptor.dataType(), descriptor.getShape(), descriptor.getOrder()));
         return pooled != null ? pooled : Nd4j.create(descriptor, false);
@@ -103,7 +104,7 @@ final class ArrayPool
         pooledBytes = 0;
     }
 
-    private INDArray take(Key key)
+    private synchronized INDArray take(Key key)
     {
         ArrayDeque<INDArray> arrays = free.get(key);
         if (arrays == null || arrays.isEmpty()) {
