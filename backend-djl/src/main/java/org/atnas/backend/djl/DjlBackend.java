@@ -29,6 +29,7 @@ public final class DjlBackend
     private static final Logger log = LoggerFactory.getLogger(DjlBackend.class);
 
     private final DataType dataType;
+    private final int imagesInFlight;
 
     /**
      * Starts the PyTorch engine. Thread settings are read once per JVM, when the engine starts.
@@ -36,11 +37,18 @@ public final class DjlBackend
      * @param threads intra-op threads per operation; 0 leaves PyTorch's default (all cores)
      * @param cacheDirectory where the natives are unpacked; empty for DJL's default ({@code ~/.djl.ai})
      * @param dataType FLOAT32, or FLOAT64 for gradient checks
+     * @param imagesInFlight the most images whose passes a supernet's workers hold at once (see
+     *         {@link PassGate}); 0 for no bound
+     * @throws IllegalArgumentException if {@code imagesInFlight} is negative
      * @throws IllegalStateException naming the cause when the engine does not start
      */
-    public DjlBackend(int threads, Optional<Path> cacheDirectory, DataType dataType)
+    public DjlBackend(int threads, Optional<Path> cacheDirectory, DataType dataType, int imagesInFlight)
     {
         this.dataType = requireNonNull(dataType, "dataType is null");
+        if (imagesInFlight < 0) {
+            throw new IllegalArgumentException("imagesInFlight must be 0 (no bound) or positive, not " + imagesInFlight);
+        }
+        this.imagesInFlight = imagesInFlight;
         if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT64) {
             throw new IllegalArgumentException("The DJL backend computes in FLOAT32 or FLOAT64, not " + dataType);
         }
@@ -79,7 +87,7 @@ public final class DjlBackend
     @Override
     public Supernet createSupernet(NetworkDescription supernet, MetaUpdate metaUpdate, long seed)
     {
-        return new DjlSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, seed);
+        return new DjlSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, imagesInFlight, seed);
     }
 
     @Override

@@ -32,7 +32,7 @@ final class DjlHandles
             this.manager = worker.manager().newSubManager();
         }
 
-        public final void close()
+        public void close()
         {
             if (!closed) {
                 closed = true;
@@ -172,15 +172,34 @@ final class DjlHandles
         final DjlWeights weights;
         private final double value;
         private final double accuracy;
+        /** Images taken from the supernet's {@link PassGate}, until the gradient is taken or the loss closed. */
+        private int images;
 
-        DjlLoss(DjlWorker worker, NDArray loss, DjlWeights weights, double value, double accuracy)
+        DjlLoss(DjlWorker worker, NDArray loss, DjlWeights weights, double value, double accuracy, int images)
         {
             super(worker);
             this.loss = loss;
             this.weights = weights;
             this.value = value;
             this.accuracy = accuracy;
+            this.images = images;
             loss.attach(manager);
+        }
+
+        /** Gives back the pass's images (once). */
+        void releaseImages()
+        {
+            if (images > 0) {
+                worker.releaseImages(images);
+                images = 0;
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            releaseImages();
+            super.close();
         }
 
         @Override

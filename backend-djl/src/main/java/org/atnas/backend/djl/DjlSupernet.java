@@ -44,10 +44,12 @@ final class DjlSupernet
     private final Map<String, NDArray> secondMoments = new HashMap<>();
     private final Map<String, Long> steps = new HashMap<>();
     private final Set<DjlWorker> workers = ConcurrentHashMap.newKeySet();
+    private final PassGate passGate;
     private PtSymbolBlock gradientModule;
 
-    DjlSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, long seed)
+    DjlSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, int imagesInFlight, long seed)
     {
+        this.passGate = new PassGate(imagesInFlight);
         this.description = description;
         this.metaUpdate = metaUpdate;
         this.dataType = dataType;
@@ -56,6 +58,12 @@ final class DjlSupernet
             specs.put(spec.name(), spec);
             parameters.put(spec.name(), array(spec.initialValues(seed), spec.shape()));
         }
+    }
+
+    /** Bounds the images the workers' passes hold at once ({@code djl.images-in-flight}). */
+    PassGate passGate()
+    {
+        return passGate;
     }
 
     DataType dataType()

@@ -44,6 +44,8 @@ final class DjlWorker
     private final NDArray methodForward;
     private final NDArray methodCreateGraph;
     private final Map<NetworkDescription, DjlNetwork> compiled = new HashMap<>();
+    /** Images this worker's open passes hold in the supernet's {@link PassGate}. */
+    private int heldImages;
     private boolean closed;
 
     DjlWorker(DjlSupernet supernet, NDManager manager)
@@ -105,6 +107,8 @@ final class DjlWorker
         DjlSubnet network = own(subnet, DjlSubnet.class);
         DjlWeights values = own(weights, DjlWeights.class);
         JniUtils.setGradMode(true);
+        int images = supernet.passGate().acquire(batch.size(), heldImages > 0);
+        heldImages += images;
         NDArray loss;
         double value;
         double accuracy;
@@ -125,7 +129,21 @@ final class DjlWorker
             accuracy = (double) correct / predicted.length;
             NDScope.unregister(loss);
         }
-        return new DjlLoss(this, loss, values, value, accuracy);
+        catch (RuntimeException | Error e) {
+            releaseImages(images);
+            throw e;
+        }
+        return new DjlLoss(this, loss, values, value, accuracy, images);
+    }
+
+    /** Gives back images a pass took from the supernet's {@link PassGate} (all were given back when the worker closed). */
+    void releaseImages(int images)
+    {
+        if (closed) {
+            return;
+        }
+        heldImages -= images;
+        supernet.passGate().release(images);
     }
 
     @Override
@@ -162,10 +180,17 @@ final class DjlWorker
             throw new IllegalArgumentException("The loss was not computed from these weights, nor from weights made from them by differentiable steps");
         }
         JniUtils.setGradMode(true);
-        if (createGraph || target != own.weights || !target.leaves) {
-            return new DjlGradient(this, gradientValues(own, target, createGraph), createGraph);
+        try {
+            if (createGraph || target != own.weights || !target.leaves) {
+                return new DjlGradient(this, gradientValues(own, target, createGraph), createGraph);
+            }
+            return leafGradient(own, target);
         }
-        return leafGradient(own, target);
+        finally {
+            // the pass's activations are freed with its graph now (kept with createGraph, but then
+            // the pass is a support pass of a second-order inner loop, which is small)
+            own.releaseImages();
+        }
     }
 
     /**
@@ -345,6 +370,9 @@ final class DjlWorker
     {
         if (!closed) {
             closed = true;
+            // passes left open end with their worker: other workers must not wait for them
+            supernet.passGate().release(heldImages);
+            heldImages = 0;
             manager.close();
             supernet.workerClosed(this);
         }

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -41,7 +45,7 @@ class DjlBackendTest
     @Override
     protected WeightBackend createBackend(boolean float64)
     {
-        return new DjlBackend(1, Optional.empty(), float64 ? DataType.FLOAT64 : DataType.FLOAT32);
+        return new DjlBackend(1, Optional.empty(), float64 ? DataType.FLOAT64 : DataType.FLOAT32, 0);
     }
 
     private DjlSupernet supernet(NetworkDescription network, long seed)
@@ -135,6 +139,42 @@ class DjlBackendTest
             }
             // after the allocator's warm-up, resident memory stays flat: leaking one copy of the weights (46 KB) per step would add 9 MB over the last two rounds
             assertThat(resident.get(5) - resident.get(3)).as("resident memory growth, KB: %s", resident).isLessThan(4_000);
+        }
+    }
+
+    @Test
+    void aBoundOnImagesInFlightMakesASecondWorkersPassWaitForTheFirstsGradient()
+            throws Exception
+    {
+        NetworkDescription network = Networks.everyOpKind().get(0);
+        ImageBatch batch = Networks.batch(network.input(), 8, Networks.CLASSES, 1);
+        try (DjlSupernet supernet = new DjlSupernet(network, ADAM, DataType.FLOAT32, 10, 1);
+                BackendWorker first = supernet.newWorker();
+                BackendWorker second = supernet.newWorker()) {
+            Subnet firstSubnet = first.compile(network);
+            Subnet secondSubnet = second.compile(network);
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try (Weights firstWeights = first.weights(firstSubnet, false); Weights secondWeights = second.weights(secondSubnet, false)) {
+                Loss firstLoss = first.forward(firstSubnet, firstWeights, batch);
+                assertThat(supernet.passGate().held()).isEqualTo(8);
+                Future<Loss> secondLoss = other.submit(() -> second.forward(secondSubnet, secondWeights, batch));
+                Thread.sleep(300);
+                assertThat(secondLoss).as("8 + 8 images > 10").isNotDone();
+                first.gradient(firstLoss, firstWeights, false).close();
+                assertThat(secondLoss.get(30, TimeUnit.SECONDS).value()).isEqualTo(firstLoss.value());
+                assertThat(supernet.passGate().held()).as("the first pass gave its images back with its gradient").isEqualTo(8);
+                firstLoss.close();
+                secondLoss.get().close();
+                assertThat(supernet.passGate().held()).as("a loss closed without a gradient gives its images back").isZero();
+                // a worker closed with a pass open gives its images back
+                second.forward(secondSubnet, secondWeights, batch);
+                assertThat(supernet.passGate().held()).isEqualTo(8);
+            }
+            finally {
+                other.shutdownNow();
+            }
+            second.close();
+            assertThat(supernet.passGate().held()).isZero();
         }
     }
 }
