@@ -150,7 +150,7 @@ class DistributionIT
             throws IOException, InterruptedException
     {
         ProcessBuilder builder = new ProcessBuilder(DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString(), "--version").directory(temporary.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("MALLOC_") || name.equals("GLIBC_TUNABLES") || name.equals("LD_PRELOAD") || name.equals("ATNAS_MALLOC"));
+        builder.environment().keySet().removeIf(name -> name.startsWith("MALLOC_") || name.equals("GLIBC_TUNABLES") || name.equals("LD_PRELOAD") || name.equals("ATNAS_MALLOC") || name.equals("ATNAS_JAVA_OPTS"));
         builder.environment().putAll(environment);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -171,8 +171,9 @@ class DistributionIT
     }
 
     /**
-     * glibc is told to keep freed blocks for reuse unless the user tuned it: the launcher run with a
-     * stand-in java that prints the malloc variables it was given and the allocator it was told of.
+     * glibc is told to keep freed blocks for reuse unless the user tuned it, and the Java heap starts
+     * small unless the user sized it: the launcher run with a stand-in java that prints the malloc
+     * variables it was given, its heap options and the allocator it was told of.
      */
     @Test
     void theLauncherKeepsGlibcsFreedBlocksUnlessTheUserTunedMalloc()
@@ -183,19 +184,21 @@ class DistributionIT
         Files.writeString(java, """
                 #!/bin/sh
                 echo "arena=${MALLOC_ARENA_MAX-unset} mmap=${MALLOC_MMAP_THRESHOLD_-unset} trim=${MALLOC_TRIM_THRESHOLD_-unset} preload=${LD_PRELOAD-unset}"
-                for argument in "$@"; do case "$argument" in -Datnas.malloc=*) echo "$argument" ;; esac; done
+                for argument in "$@"; do case "$argument" in -Datnas.malloc=*|-Xm*) echo "$argument" ;; esac; done
                 """);
         assertThat(java.toFile().setExecutable(true)).isTrue();
 
         assertThat(version(Map.of("JAVA_HOME", jdk.toString()))).isEqualTo(new LauncherTest.Result(0,
-                "arena=1 mmap=268435456 trim=4294967296 preload=unset\n-Datnas.malloc=system, blocks kept for reuse\n", ""));
+                "arena=1 mmap=268435456 trim=4294967296 preload=unset\n-Xms32m\n-Datnas.malloc=system, blocks kept for reuse\n", ""));
+        assertThat(version(Map.of("JAVA_HOME", jdk.toString(), "ATNAS_JAVA_OPTS", "-Xmx8g"))).as("the user's own heap size").isEqualTo(new LauncherTest.Result(0,
+                "arena=1 mmap=268435456 trim=4294967296 preload=unset\n-Xmx8g\n-Datnas.malloc=system, blocks kept for reuse\n", ""));
         assertThat(version(Map.of("JAVA_HOME", jdk.toString(), "MALLOC_ARENA_MAX", "4"))).as("the user's own setting").isEqualTo(new LauncherTest.Result(0,
-                "arena=4 mmap=unset trim=unset preload=unset\n-Datnas.malloc=system\n", ""));
+                "arena=4 mmap=unset trim=unset preload=unset\n-Xms32m\n-Datnas.malloc=system\n", ""));
         // another allocator (glibc itself stands in for it: preloading it changes nothing)
         Path library = Stream.of("/lib/x86_64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6", "/lib64/libc.so.6").map(Path::of).filter(Files::isRegularFile).findFirst()
                 .orElseThrow(() -> new AssertionError("no libc.so.6 in /lib/x86_64-linux-gnu, /lib/aarch64-linux-gnu or /lib64"));
         assertThat(version(Map.of("JAVA_HOME", jdk.toString(), "ATNAS_MALLOC", library.toString()))).as("another allocator").isEqualTo(new LauncherTest.Result(0,
-                "arena=unset mmap=unset trim=unset preload=" + library + "\n-Datnas.malloc=" + library + "\n", ""));
+                "arena=unset mmap=unset trim=unset preload=" + library + "\n-Xms32m\n-Datnas.malloc=" + library + "\n", ""));
     }
 
     @Test
@@ -343,6 +346,22 @@ class DistributionIT
                 .contains("measuring subnet at 3x12x12 in a fresh JVM ...", "measuring mixed at 3x12x12 in a fresh JVM ...")
                 .contains("Peak memory of one training step: 2 cells, C = 4, 10 classes, batch 1, backend djl; one fresh JVM per case")
                 .containsPattern("\n3x12x12 +[0-9,]+ MB +[0-9,]+ MB +0\\.\\d\\d +\\d\\.\\d\\d +\\d+\\.\\d\\d s / \\d+\\.\\d\\d s\n");
+    }
+
+    @Test
+    void metaStepBenchmarkPrintsThePeersFieldsAndHowTheBackendWasSet()
+            throws Exception
+    {
+        String launcher = DISTRIBUTION.resolve("bin/atnas").toAbsolutePath().toString();
+        String output = process(temporary, launcher, "bench", "meta-step", "--warmup", "0", "--steps", "1", "--meta-batch", "2", "--inner-steps", "1", "--channels", "4",
+                "--set", "djl.images-in-flight=40");
+        String json = output.lines().filter(line -> line.startsWith("{")).reduce((first, second) -> second).orElseThrow(() -> new AssertionError("no JSON line in:\n" + output));
+        assertThat(json)
+                .startsWith("{\"peer\":\"atnas-djl-maml\",\"threads\":2,")
+                .containsPattern("\"meta_step_s_median\":[0-9.]+,")
+                .containsPattern("\"peak_rss_mb\":[0-9.]+,")
+                .contains("\"meta_batch\":2,\"inner_steps\":1,", "\"workers\":2,\"threads_per_worker\":1,\"backend\":\"djl\",\"meta_optimizer\":\"maml\",")
+                .endsWith(",\"backend_settings\":{\"djl.threads\":\"1\",\"djl.precision\":\"float32\",\"djl.images-in-flight\":\"40\"}}}");
     }
 
     private static void copy(Path from, Path to)

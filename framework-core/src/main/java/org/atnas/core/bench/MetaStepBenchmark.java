@@ -98,11 +98,12 @@ public final class MetaStepBenchmark
      * The workload, named as the peer's {@code config} names it; {@code allocator} is the native
      * memory allocator the launcher preloaded ({@code ATNAS_MALLOC}): the library's path, {@code system,
      * blocks kept for reuse} for glibc with the launcher's settings, {@code system} for glibc as the
-     * environment left it.
+     * environment left it; {@code backendSettings} is every key of the backend with a value (set or
+     * default), so that two results say how their backends were set.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Workload(int threads, int cells, int channels, int ways, int shots, int queries, int metaBatch, int innerSteps, double innerLr, int warmup, int steps, int workers,
-            int threadsPerWorker, String backend, String metaOptimizer, String allocator) {}
+            int threadsPerWorker, String backend, String metaOptimizer, String allocator, Map<String, String> backendSettings) {}
 
     private MetaStepBenchmark() {}
 
@@ -184,9 +185,15 @@ public final class MetaStepBenchmark
         Arrays.sort(sorted);
         double median = sorted[sorted.length / 2];
         Map<String, String> effective = atnas.configuration().effective();
+        Map<String, String> backendSettings = new LinkedHashMap<>();
+        atnas.configuration().selected(ServiceType.BACKEND).ifPresent(component -> component.factory().settings().forEach(setting -> {
+            if (effective.containsKey(setting.key())) {
+                backendSettings.put(setting.key(), effective.get(setting.key()));
+            }
+        }));
         Workload config = new Workload(settings.threads(), settings.cells(), settings.channels(), settings.ways(), 1, QUERIES, settings.metaBatch(), settings.innerSteps(), INNER_LR, settings.warmup(), settings.steps(),
                 settings.workers(), settings.threads() / settings.workers(), effective.get(ServiceType.BACKEND.key()), effective.get(ServiceType.META_OPTIMIZER.key()),
-                System.getProperty("atnas.malloc", "system"));
+                System.getProperty("atnas.malloc", "system"), backendSettings);
         String peer = "atnas-" + config.backend() + "-" + config.metaOptimizer();
         // every task: the support set (ways images, 1 shot) once per inner step, then the query set
         long images = (long) settings.metaBatch() * ((long) settings.innerSteps() * settings.ways() + (long) settings.ways() * QUERIES);
