@@ -23,7 +23,7 @@ public final class DjlPlugin
             "Floating-point precision of the supernet: float32, or float64 (slower; for gradient checks).");
     static final Setting<Integer> IMAGES_IN_FLIGHT = Setting.integer("djl.images-in-flight", 0, 0, 1_000_000,
             "Most images whose passes the workers hold at once, from a forward pass until its gradient is taken; a pass that does not fit waits. "
-                    + "0 for no bound. 100 lets one 75-image query pass run at a time: on the benchmark's meta-step, a quarter to a third less peak memory for about 30% more time (docs/benchmarks.md).");
+                    + "0 for no bound. 100 lets one 75-image query pass run at a time: on the benchmark's meta-step, a quarter less peak memory (half with ATNAS_MALLOC=tcmalloc) for 15-30% more time (docs/benchmarks.md).");
 
     @Override
     public String apiVersion()
