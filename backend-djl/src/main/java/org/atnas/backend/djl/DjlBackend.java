@@ -45,10 +45,7 @@ public final class DjlBackend
     public DjlBackend(int threads, Optional<Path> cacheDirectory, DataType dataType, int imagesInFlight)
     {
         this.dataType = requireNonNull(dataType, "dataType is null");
-        if (imagesInFlight < 0) {
-            throw new IllegalArgumentException("imagesInFlight must be 0 (no bound) or positive, not " + imagesInFlight);
-        }
-        this.imagesInFlight = imagesInFlight;
+        this.imagesInFlight = PassGate.checkLimit(imagesInFlight);
         if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT64) {
             throw new IllegalArgumentException("The DJL backend computes in FLOAT32 or FLOAT64, not " + dataType);
         }

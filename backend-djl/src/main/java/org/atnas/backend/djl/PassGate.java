@@ -23,10 +23,19 @@ final class PassGate
      */
     PassGate(int limit)
     {
+        this.limit = checkLimit(limit);
+    }
+
+    /**
+     * @return {@code limit}, checked: 0 (no bound) or positive
+     * @throws IllegalArgumentException if {@code limit} is negative
+     */
+    static int checkLimit(int limit)
+    {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be 0 (no bound) or positive, not " + limit);
         }
-        this.limit = limit;
+        return limit;
     }
 
     /**
@@ -37,14 +46,20 @@ final class PassGate
      * @return the images taken (0 when there is no bound), to give back with {@link #release}
      * @throws IllegalStateException if the thread is interrupted while it waits (its interrupt flag stays set)
      */
-    synchronized int acquire(int images, boolean holding)
+    int acquire(int images, boolean holding)
     {
+        // without a bound every pass goes through here untouched: no lock on the workers' forward passes
         if (limit == 0) {
             return 0;
         }
         if (images <= 0) {
             throw new IllegalArgumentException("images must be positive, not " + images);
         }
+        return take(images, holding);
+    }
+
+    private synchronized int take(int images, boolean holding)
+    {
         while (!holding && held > 0 && held + images > limit) {
             try {
                 wait();
