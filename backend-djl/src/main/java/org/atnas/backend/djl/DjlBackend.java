@@ -30,6 +30,7 @@ public final class DjlBackend
 
     private final DataType dataType;
     private final int imagesInFlight;
+    private final MemoryFormat memoryFormat;
 
     /**
      * Starts the PyTorch engine. Thread settings are read once per JVM, when the engine starts.
@@ -39,12 +40,14 @@ public final class DjlBackend
      * @param dataType FLOAT32, or FLOAT64 for gradient checks
      * @param imagesInFlight the most images whose passes a supernet's workers hold at once (see
      *         {@link PassGate}); 0 for no bound
+     * @param memoryFormat how passes lay out their activations
      * @throws IllegalArgumentException if {@code imagesInFlight} is negative
      * @throws IllegalStateException naming the cause when the engine does not start
      */
-    public DjlBackend(int threads, Optional<Path> cacheDirectory, DataType dataType, int imagesInFlight)
+    public DjlBackend(int threads, Optional<Path> cacheDirectory, DataType dataType, int imagesInFlight, MemoryFormat memoryFormat)
     {
         this.dataType = requireNonNull(dataType, "dataType is null");
+        this.memoryFormat = requireNonNull(memoryFormat, "memoryFormat is null");
         this.imagesInFlight = PassGate.checkLimit(imagesInFlight);
         if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT64) {
             throw new IllegalArgumentException("The DJL backend computes in FLOAT32 or FLOAT64, not " + dataType);
@@ -84,7 +87,7 @@ public final class DjlBackend
     @Override
     public Supernet createSupernet(NetworkDescription supernet, MetaUpdate metaUpdate, long seed)
     {
-        return new DjlSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, imagesInFlight, seed);
+        return new DjlSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, imagesInFlight, memoryFormat, seed);
     }
 
     @Override

@@ -31,10 +31,12 @@ final class DjlNetwork
     private static final float BATCH_NORM_EPSILON = 1e-5f;
 
     private final NetworkDescription description;
+    private final MemoryFormat memoryFormat;
 
-    DjlNetwork(NetworkDescription description)
+    DjlNetwork(NetworkDescription description, MemoryFormat memoryFormat)
     {
         this.description = requireNonNull(description, "description is null");
+        this.memoryFormat = requireNonNull(memoryFormat, "memoryFormat is null");
     }
 
     NetworkDescription description()
@@ -43,14 +45,14 @@ final class DjlNetwork
     }
 
     /**
-     * The logits of a batch {@code [B, C, H, W]}.
+     * The logits of a batch {@code [B, C, H, W]} (contiguous; the pass lays it out in its memory format).
      *
      * @param weights by parameter name; must hold every parameter of the description
      * @param norms per-worker scratch arrays for batch norm's running statistics
      */
     NDArray forward(NDArray input, Map<String, NDArray> weights, NormBuffers norms)
     {
-        NDArray stem = apply(description.stem(), input, weights, norms);
+        NDArray stem = apply(description.stem(), memoryFormat.arrange(input), weights, norms);
         List<NDArray> outputs = new ArrayList<>();
         for (int c = 0; c < description.cells().size(); c++) {
             Cell cell = description.cells().get(c);

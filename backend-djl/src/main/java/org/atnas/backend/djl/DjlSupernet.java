@@ -45,11 +45,13 @@ final class DjlSupernet
     private final Map<String, Long> steps = new HashMap<>();
     private final Set<DjlWorker> workers = ConcurrentHashMap.newKeySet();
     private final PassGate passGate;
+    private final MemoryFormat memoryFormat;
     private PtSymbolBlock gradientModule;
 
-    DjlSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, int imagesInFlight, long seed)
+    DjlSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, int imagesInFlight, MemoryFormat memoryFormat, long seed)
     {
         this.passGate = new PassGate(imagesInFlight);
+        this.memoryFormat = memoryFormat;
         this.description = description;
         this.metaUpdate = metaUpdate;
         this.dataType = dataType;
@@ -64,6 +66,12 @@ final class DjlSupernet
     PassGate passGate()
     {
         return passGate;
+    }
+
+    /** The layout of the workers' passes ({@code djl.memory-format}). */
+    MemoryFormat memoryFormat()
+    {
+        return memoryFormat;
     }
 
     DataType dataType()

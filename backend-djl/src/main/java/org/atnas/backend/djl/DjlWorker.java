@@ -78,7 +78,7 @@ final class DjlWorker
             for (ParameterSpec parameter : subnet.parameters()) {
                 supernet.checkParameter(parameter);
             }
-            network = new DjlNetwork(subnet);
+            network = new DjlNetwork(subnet, supernet.memoryFormat());
             compiled.put(subnet, network);
         }
         return new DjlSubnet(this, network);

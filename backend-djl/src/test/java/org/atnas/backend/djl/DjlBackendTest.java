@@ -35,6 +35,8 @@ import org.atnas.searchspace.darts.DartsSearchSpace;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** The conformance kit, and what is particular to DJL: its arrays, its native memory, its use of Java buffers. */
 class DjlBackendTest
@@ -45,7 +47,7 @@ class DjlBackendTest
     @Override
     protected WeightBackend createBackend(boolean float64)
     {
-        return new DjlBackend(1, Optional.empty(), float64 ? DataType.FLOAT64 : DataType.FLOAT32, 0);
+        return new DjlBackend(1, Optional.empty(), float64 ? DataType.FLOAT64 : DataType.FLOAT32, 0, MemoryFormat.CHANNELS_LAST);
     }
 
     private DjlSupernet supernet(NetworkDescription network, long seed)
@@ -79,9 +81,47 @@ class DjlBackendTest
                         weights.put(parameter.name(), supernet.parameter(parameter.name()));
                     }
                     NDArray images = manager.randomNormal(new Shape(2, input.channels(), input.height(), input.width()));
-                    NDArray logits = new DjlNetwork(subnet).forward(images, weights, new NormBuffers(manager));
+                    NDArray logits = new DjlNetwork(subnet, MemoryFormat.CHANNELS_LAST).forward(images, weights, new NormBuffers(manager));
                     assertThat(logits.getShape()).as(cells + " cells, " + input).isEqualTo(new Shape(2, 5));
                 }
+            }
+        }
+    }
+
+    @Test
+    void theChannelsLastLayoutComputesTheLogitsAndGradientsOfNchw()
+    {
+        // float64, so that only the kernels' summation order may differ between the layouts (logits come out as float32)
+        WeightBackend nchw = new DjlBackend(1, Optional.empty(), DataType.FLOAT64, 0, MemoryFormat.NCHW);
+        WeightBackend channelsLast = new DjlBackend(1, Optional.empty(), DataType.FLOAT64, 0, MemoryFormat.CHANNELS_LAST);
+        DartsSearchSpace space = new DartsSearchSpace(2, 8, 3);
+        // several channels and a non-square image: a layout that mixed up channels, rows or columns would give other logits
+        for (ImageShape input : List.of(new ImageShape(1, 28, 28), new ImageShape(3, 12, 16))) {
+            for (int sample = 0; sample < 3; sample++) {
+                NetworkDescription network = space.describe(space.sample(new SplittableRandom(sample)), input, 5);
+                ImageBatch batch = Networks.batch(input, 10, 5, sample);
+                try (DjlSupernet expected = (DjlSupernet) nchw.createSupernet(network, ADAM, 7);
+                        DjlSupernet actual = (DjlSupernet) channelsLast.createSupernet(network, ADAM, 7)) {
+                    String what = input + ", architecture " + sample;
+                    assertThat(logits(actual, network, batch)).as(what).containsExactly(logits(expected, network, batch), within(1e-6f));
+                    Map<String, double[]> expectedGradient = gradient(expected, network, sample);
+                    Map<String, double[]> actualGradient = gradient(actual, network, sample);
+                    assertThat(actualGradient.keySet()).isEqualTo(expectedGradient.keySet());
+                    expectedGradient.forEach((name, values) -> assertThat(actualGradient.get(name)).as(what + ", " + name).containsExactly(values, within(1e-9)));
+                }
+            }
+        }
+        assertThatThrownBy(() -> MemoryFormat.of("nhwc"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid value [nhwc] for key [djl.memory-format]: expected one of [nchw, channels-last]");
+    }
+
+    private static float[] logits(DjlSupernet supernet, NetworkDescription network, ImageBatch batch)
+    {
+        try (BackendWorker worker = supernet.newWorker()) {
+            Subnet subnet = worker.compile(network);
+            try (Weights weights = worker.weights(subnet, false)) {
+                return worker.logits(subnet, weights, batch);
             }
         }
     }
@@ -148,7 +188,7 @@ class DjlBackendTest
     {
         NetworkDescription network = Networks.everyOpKind().get(0);
         ImageBatch batch = Networks.batch(network.input(), 8, Networks.CLASSES, 1);
-        try (DjlSupernet supernet = new DjlSupernet(network, ADAM, DataType.FLOAT32, 10, 1);
+        try (DjlSupernet supernet = new DjlSupernet(network, ADAM, DataType.FLOAT32, 10, MemoryFormat.CHANNELS_LAST, 1);
                 BackendWorker first = supernet.newWorker();
                 BackendWorker second = supernet.newWorker()) {
             Subnet firstSubnet = first.compile(network);

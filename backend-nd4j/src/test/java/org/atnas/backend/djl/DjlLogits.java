@@ -25,7 +25,7 @@ public final class DjlLogits
                 arrays.put(parameter.name(), DjlSupernet.owned(manager, weights.get(parameter.name()), new Shape(shape), DataType.FLOAT32));
             }
             NDArray input = DjlSupernet.owned(manager, batch.pixels(), new Shape(batch.size(), batch.shape().channels(), batch.shape().height(), batch.shape().width()), DataType.FLOAT32);
-            return new DjlNetwork(network).forward(input, arrays, new NormBuffers(manager)).toFloatArray();
+            return new DjlNetwork(network, MemoryFormat.CHANNELS_LAST).forward(input, arrays, new NormBuffers(manager)).toFloatArray();
         }
     }
 }

@@ -28,6 +28,7 @@ import org.atnas.api.network.NetworkDescription;
 import org.atnas.backend.conformance.Networks;
 import org.atnas.backend.djl.DjlBackend;
 import org.atnas.backend.djl.DjlLogits;
+import org.atnas.backend.djl.MemoryFormat;
 import org.atnas.searchspace.darts.DartsSearchSpace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class ParityTest
     {
         DartsSearchSpace space = new DartsSearchSpace(2, 8, 2);
         NetworkDescription supernetDescription = space.describeSupernet(INPUT, 5);
-        WeightBackend djl = new DjlBackend(1, Optional.empty(), DataType.FLOAT32, 0);
+        WeightBackend djl = new DjlBackend(1, Optional.empty(), DataType.FLOAT32, 0, MemoryFormat.CHANNELS_LAST);
         WeightBackend nd4j = new Nd4jBackend(1, 1536, 1024, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         ImageBatch batch = Networks.batch(INPUT, 10, 5, 3);
         try (Supernet fromDjl = djl.createSupernet(supernetDescription, ADAM, 21); Supernet intoNd4j = nd4j.createSupernet(supernetDescription, ADAM, 99)) {

@@ -1,0 +1,71 @@
+package org.atnas.backend.djl;
+
+import java.util.Arrays;
+import java.util.List;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * How a pass lays out its activations in memory ({@code djl.memory-format}). The shape of every array
+ * stays {@code [B, C, H, W]}; only the order of the values in memory differs, so each op computes the
+ * same function, with libtorch kernels that may sum in another order.
+ */
+public enum MemoryFormat
+{
+    /** Channels outermost, PyTorch's default (a contiguous {@code [B, C, H, W]}). */
+    NCHW("nchw"),
+    /**
+     * Channels innermost (NHWC in memory). libtorch's oneDNN convolutions run on this layout without
+     * converting their input and output at every call, and its batch norm and pooling have kernels
+     * that vectorise over the channels. Each of these ops, and the element-wise ones, gives a
+     * channels-last result for a channels-last input, so laying out the input batch is enough.
+     */
+    CHANNELS_LAST("channels-last");
+
+    private final String key;
+
+    MemoryFormat(String key)
+    {
+        this.key = key;
+    }
+
+    /** The value of {@code djl.memory-format} that names this layout. */
+    String key()
+    {
+        return key;
+    }
+
+    static List<String> keys()
+    {
+        return Arrays.stream(values()).map(MemoryFormat::key).toList();
+    }
+
+    /**
+     * The layout named by a value of {@code djl.memory-format}.
+     *
+     * @throws IllegalArgumentException naming the value and the ones expected
+     */
+    static MemoryFormat of(String key)
+    {
+        for (MemoryFormat format : values()) {
+            if (format.key.equals(key)) {
+                return format;
+            }
+        }
+        throw new IllegalArgumentException("Invalid value [" + key + "] for key [djl.memory-format]: expected one of " + keys());
+    }
+
+    /** A contiguous {@code [B, C, H, W]} batch in this layout (the same array for {@link #NCHW}). */
+    NDArray arrange(NDArray batch)
+    {
+        if (this == NCHW) {
+            return batch;
+        }
+        Shape shape = batch.getShape();
+        long images = shape.get(0);
+        // [B, H, W, C] as a view, flattened: a view cannot give that order, so reshape copies it
+        // into memory; seen as [B, C, H, W] again, its strides are the channels-last ones
+        return batch.transpose(0, 2, 3, 1).reshape(images, -1).reshape(images, shape.get(2), shape.get(3), shape.get(1)).transpose(0, 3, 1, 2);
+    }
+}
