@@ -64,8 +64,9 @@ public enum MemoryFormat
         }
         Shape shape = batch.getShape();
         long images = shape.get(0);
-        // [B, H, W, C] as a view, flattened: a view cannot give that order, so reshape copies it
-        // into memory; seen as [B, C, H, W] again, its strides are the channels-last ones
+        // [B, H, W, C] as a view, flattened: with several channels no view gives that order, so
+        // reshape copies it into memory (one channel needs no copy); seen as [B, C, H, W] again, its
+        // strides are the channels-last ones
         return batch.transpose(0, 2, 3, 1).reshape(images, -1).reshape(images, shape.get(2), shape.get(3), shape.get(1)).transpose(0, 3, 1, 2);
     }
 }
