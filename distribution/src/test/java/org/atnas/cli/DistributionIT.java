@@ -361,7 +361,7 @@ class DistributionIT
                 .containsPattern("\"meta_step_s_median\":[0-9.]+,")
                 .containsPattern("\"peak_rss_mb\":[0-9.]+,")
                 .contains("\"meta_batch\":2,\"inner_steps\":1,", "\"workers\":2,\"threads_per_worker\":1,\"backend\":\"djl\",\"meta_optimizer\":\"maml\",")
-                .endsWith(",\"backend_settings\":{\"djl.threads\":\"1\",\"djl.precision\":\"float32\",\"djl.images-in-flight\":\"40\"}}}");
+                .endsWith(",\"backend_settings\":{\"djl.threads\":\"1\",\"djl.precision\":\"float32\",\"djl.images-in-flight\":\"40\",\"djl.memory-format\":\"channels-last\"}}}");
     }
 
     private static void copy(Path from, Path to)
