@@ -207,6 +207,7 @@ def main():
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--second-order", action="store_true", help="second-order MAML instead of first order")
     ap.add_argument("--batch-tasks", action="store_true", help="first order with the tasks of a step in one graph (functorch.vmap)")
+    ap.add_argument("--channels-last", action="store_true", help="the network's weights and the images in channels-last memory layout")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="after the timed steps, profile one more meta-step and print its N most expensive ops to stderr")
     a = ap.parse_args()
@@ -216,6 +217,8 @@ def main():
     codes = [REDUCE if (a.cells == 2 and i == 1) or (a.cells > 2 and i in (a.cells // 3, 2 * a.cells // 3)) else NORMAL
              for i in range(a.cells)]
     net = Net(codes, c=a.channels, classes=a.ways)
+    if a.channels_last:
+        net = net.to(memory_format=torch.channels_last)
     meta_opt = torch.optim.Adam(net.parameters(), lr=1e-3)
 
     def task():
@@ -223,6 +226,8 @@ def main():
         ys = torch.arange(a.ways).repeat_interleave(a.shots)
         xq = torch.rand(a.ways * a.queries, 1, 28, 28)
         yq = torch.arange(a.ways).repeat_interleave(a.queries)
+        if a.channels_last:
+            xs, xq = (x.contiguous(memory_format=torch.channels_last) for x in (xs, xq))
         return xs, ys, xq, yq
 
     tasks = [task() for _ in range(a.meta_batch)]
