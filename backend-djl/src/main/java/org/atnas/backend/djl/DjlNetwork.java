@@ -76,16 +76,18 @@ final class DjlNetwork
                 nodes.add(sum);
             }
             NDList concatenated = new NDList();
+            boolean concatenates = cell.outputNodes().size() > 1;
             for (int index : cell.outputNodes()) {
-                concatenated.add(nodes.get(index));
+                NDArray node = nodes.get(index);
+                concatenated.add(concatenates ? memoryFormat.ownGradient(node) : node);
             }
-            outputs.add(concatenated.size() == 1 ? concatenated.get(0) : NDArrays.concat(concatenated, 1));
+            outputs.add(concatenates ? NDArrays.concat(concatenated, 1) : concatenated.get(0));
         }
         NDArray features = outputs.isEmpty() ? stem : outputs.get(outputs.size() - 1);
         if (description.head().isPresent()) {
             features = apply(description.head().get(), features, weights, norms);
         }
-        NDArray pooled = Pool.globalAvgPool2d(features);
+        NDArray pooled = memoryFormat.globalAveragePool(features);
         String prefix = NetworkDescription.CLASSIFIER_PREFIX;
         return Linear.linear(pooled, weight(weights, prefix + ".weight"), weight(weights, prefix + ".bias")).singletonOrThrow();
     }
