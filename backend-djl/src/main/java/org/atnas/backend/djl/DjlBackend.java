@@ -35,7 +35,8 @@ public final class DjlBackend
     /**
      * Starts the PyTorch engine. Thread settings are read once per JVM, when the engine starts.
      *
-     * @param threads intra-op threads per operation; 0 leaves PyTorch's default (all cores)
+     * @param threads intra-op threads of each thread that runs passes ({@link PassThreads}); 0 leaves
+     *         PyTorch's default (all cores)
      * @param cacheDirectory where the natives are unpacked; empty for DJL's default ({@code ~/.djl.ai})
      * @param dataType FLOAT32, or FLOAT64 for gradient checks
      * @param imagesInFlight the most images whose passes a supernet's workers hold at once (see
@@ -69,7 +70,8 @@ public final class DjlBackend
             throw new IllegalStateException("The PyTorch engine did not start (natives from ai.djl.pytorch:pytorch-native-cpu, unpacked into "
                     + cacheDirectory.map(Path::toString).orElse("~/.djl.ai") + "): " + e.getMessage(), e);
         }
-        log.debug("PyTorch {} started in {} ms", engine.getVersion(), (System.nanoTime() - start) / 1_000_000);
+        PassThreads.LIBTORCH.engineStarted();
+        log.debug("PyTorch {} started in {} ms; {} intra-op threads per pass thread", engine.getVersion(), (System.nanoTime() - start) / 1_000_000, PassThreads.LIBTORCH.perPass());
     }
 
     @Override

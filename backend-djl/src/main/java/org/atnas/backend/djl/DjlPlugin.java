@@ -16,7 +16,7 @@ public final class DjlPlugin
         implements Plugin
 {
     static final Setting<Integer> THREADS = Setting.integer("djl.threads", 0, 0, 1024,
-            "Intra-op threads of PyTorch, shared by all workers; 0 for PyTorch's default (one per core). Read once, when the engine starts.");
+            "Intra-op threads of PyTorch for each worker (workers x threads should not pass the cores); 0 for PyTorch's default (one per core). Read once, when the engine starts.");
     static final Setting<Path> CACHE_DIRECTORY = Setting.path("djl.cache-directory", null,
             "Where the PyTorch natives (about 430 MB) are unpacked on first use; default ~/.djl.ai.");
     static final Setting<String> PRECISION = Setting.oneOf("djl.precision", "float32", List.of("float32", "float64"),

@@ -106,6 +106,7 @@ final class DjlWorker
     {
         DjlSubnet network = own(subnet, DjlSubnet.class);
         DjlWeights values = own(weights, DjlWeights.class);
+        PassThreads.LIBTORCH.claim();
         JniUtils.setGradMode(true);
         int images = supernet.passGate().acquire(batch.size(), heldImages > 0);
         heldImages += images;
@@ -151,6 +152,7 @@ final class DjlWorker
     {
         DjlSubnet network = own(subnet, DjlSubnet.class);
         DjlWeights values = own(weights, DjlWeights.class);
+        PassThreads.LIBTORCH.claim();
         // a prediction is never differentiated: no graph is recorded
         JniUtils.setGradMode(false);
         try (NDScope scope = new NDScope()) {
