@@ -251,6 +251,18 @@ final class DjlSupernet
         }
     }
 
+    /**
+     * A number as a 0-dimensional array of {@code dataType} in memory libtorch owns, for a factor in
+     * a graph: DJL makes the array of an {@code NDArray.mul(Number)} over a Java buffer too, and
+     * autograd keeps the factor for the backward pass.
+     */
+    static NDArray owned(NDManager manager, double value, DataType dataType)
+    {
+        try (NDArray wrapped = manager.create(value)) {
+            return wrapped.toType(dataType, true);
+        }
+    }
+
     static float[] floats(NDArray array)
     {
         if (array.getDataType() == DataType.FLOAT32) {

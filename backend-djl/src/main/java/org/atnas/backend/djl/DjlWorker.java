@@ -279,12 +279,15 @@ final class DjlWorker
         DjlGradient step = own(gradient, DjlGradient.class);
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         try (NDScope scope = new NDScope()) {
+            // the graph keeps its factors: libtorch's, not DJL's arrays of a number (DjlSupernet.owned)
+            NDArray rate = step.graph ? DjlSupernet.owned(manager, learningRate, supernet.dataType()) : null;
+            NDArray one = step.graph ? DjlSupernet.owned(manager, 1, supernet.dataType()) : null;
             for (Map.Entry<String, NDArray> entry : current.tensors.entrySet()) {
                 NDArray g = step.values.get(entry.getKey());
                 NDArray next;
                 if (step.graph) {
                     // differentiable step; an identity op gives a parameter without gradient an array of its own that stays in the graph (duplicate() would cut it)
-                    next = g == null ? entry.getValue().mul(1) : entry.getValue().sub(g.mul(learningRate));
+                    next = g == null ? entry.getValue().mul(one) : entry.getValue().sub(g.mul(rate));
                 }
                 else {
                     // without grad mode the step builds no graph: the result is a fresh leaf

@@ -70,9 +70,8 @@ public enum MemoryFormat
         if (this == NCHW) {
             return part;
         }
-        // made by libtorch, not from a number: DJL makes a number's array over a Java buffer, which the
-        // backward pass (that keeps the factor) would read after the garbage collector freed it
-        try (NDArray one = part.getManager().ones(new Shape(), part.getDataType())) {
+        // libtorch's one, not DJL's array of a number: the backward pass keeps the factor (DjlSupernet.owned)
+        try (NDArray one = DjlSupernet.owned(part.getManager(), 1, part.getDataType())) {
             return part.mul(one);
         }
     }

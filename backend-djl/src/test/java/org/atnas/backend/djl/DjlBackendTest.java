@@ -139,24 +139,68 @@ class DjlBackendTest
                 ImageBatch batch = Networks.batch(network.input(), 10, 5, 21);
                 try (Weights weights = worker.weights(subnet, false); Loss loss = worker.forward(subnet, weights, batch)) {
                     // the convolutions keep the input for the backward pass; collect and overwrite whatever Java memory held it
-                    List<ByteBuffer> garbage = new ArrayList<>();
-                    for (int round = 0; round < 5; round++) {
-                        System.gc();
-                        for (int i = 0; i < 50; i++) {
-                            ByteBuffer buffer = ByteBuffer.allocateDirect(batch.pixels().length * Float.BYTES).order(ByteOrder.nativeOrder());
-                            while (buffer.hasRemaining()) {
-                                buffer.putFloat(Float.NaN);
-                            }
-                            garbage.add(buffer);
-                        }
-                    }
+                    List<ByteBuffer> garbage = overwriteFreedJavaMemory(batch.pixels().length * Float.BYTES);
                     try (Gradient gradient = worker.gradient(loss, weights, false)) {
                         assertSame(gradient.values(), expected);
                     }
-                    assertThat(garbage).hasSize(250);
+                    assertThat(garbage).hasSize(500);
                 }
             }
         }
+    }
+
+    @Test
+    void aDifferentiableInnerStepDoesNotReadJavaMemoryTheGarbageCollectorFreed()
+    {
+        DartsSearchSpace space = new DartsSearchSpace(2, 8, 3);
+        NetworkDescription network = space.describe(space.sample(new SplittableRandom(1)), new ImageShape(1, 28, 28), 5);
+        try (DjlSupernet supernet = supernet(network, 6)) {
+            Map<String, double[]> expected = secondOrderGradient(supernet, network, false);
+            // the step's learning rate is a factor of the graph: were it DJL's array of a number, its
+            // Java buffer would be freed and overwritten here before the meta-gradient reads it
+            assertSame(secondOrderGradient(supernet, network, true), expected);
+        }
+    }
+
+    /** One differentiable inner step, then the query loss's gradient with respect to the start (second-order MAML). */
+    private static Map<String, double[]> secondOrderGradient(DjlSupernet supernet, NetworkDescription network, boolean garbage)
+    {
+        try (BackendWorker worker = supernet.newWorker()) {
+            Subnet subnet = worker.compile(network);
+            try (Weights start = worker.weights(subnet, true);
+                    Loss support = worker.forward(subnet, start, Networks.batch(network.input(), 5, 5, 21));
+                    Gradient step = worker.gradient(support, start, true);
+                    Weights adapted = worker.sgdStep(start, step, 0.1);
+                    Loss query = worker.forward(subnet, adapted, Networks.batch(network.input(), 10, 5, 22))) {
+                List<ByteBuffer> overwritten = garbage ? overwriteFreedJavaMemory(Double.BYTES) : List.of();
+                try (Gradient gradient = worker.gradient(query, start, false)) {
+                    assertThat(overwritten).hasSize(garbage ? 500 : 0);
+                    return gradient.values();
+                }
+            }
+        }
+    }
+
+    /**
+     * Collects garbage and fills the native memory freed Java direct buffers held, of that size and
+     * of 8 bytes (a number), with NaN: a backward pass that reads it afterwards computes garbage.
+     */
+    private static List<ByteBuffer> overwriteFreedJavaMemory(int bytes)
+    {
+        List<ByteBuffer> garbage = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            System.gc();
+            for (int i = 0; i < 50; i++) {
+                for (int size : new int[] {bytes, Double.BYTES}) {
+                    ByteBuffer buffer = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+                    while (buffer.remaining() >= Float.BYTES) {
+                        buffer.putFloat(Float.NaN);
+                    }
+                    garbage.add(buffer);
+                }
+            }
+        }
+        return garbage;
     }
 
     @Test
