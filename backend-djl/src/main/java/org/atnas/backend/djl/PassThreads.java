@@ -69,7 +69,10 @@ final class PassThreads
     void claim()
     {
         if (!claimed.get()) {
-            set.accept(perPass());
+            synchronized (this) {
+                // one thread at a time: libtorch's setting also resizes process-wide thread pools
+                set.accept(perPass());
+            }
             claimed.set(true);
         }
     }
