@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.atnas.api.network.Cell;
 import org.atnas.api.network.Edge;
@@ -185,8 +186,8 @@ final class Nd4jNetwork
                 yield norm(conv(depthwise(relu(half), weight(weights, p + ".dw2.weight"), k, 1, 1), weight(weights, p + ".pw2.weight"), 1, 1, 1), weights, p + ".bn2");
             }
             case DIL_CONV -> norm(conv(depthwise(relu(x), weight(weights, p + ".dw.weight"), k, s, d), weight(weights, p + ".pw.weight"), 1, 1, 1), weights, p + ".bn");
-            case MAX_POOL_BN -> norm(graph.cnn().maxPooling2d(x, Pooling2DConfig.builder().kH(k).kW(k).sH(s).sW(s).pH(k / 2).pW(k / 2)
-                    .paddingMode(PaddingMode.VALID).isNHWC(false).build()), weights, p + ".bn");
+            case MAX_POOL_BN -> norm(inChannelsLast(x, nhwc -> graph.cnn().maxPooling2d(nhwc, Pooling2DConfig.builder().kH(k).kW(k).sH(s).sW(s)
+                    .pH(k / 2).pW(k / 2).paddingMode(PaddingMode.VALID).isNHWC(true).build())), weights, p + ".bn");
             case AVG_POOL_BN -> norm(averagePool(x, k, s, k / 2, PaddingMode.VALID), weights, p + ".bn");
             case AVG_POOL -> averagePool(x, k, s, k / 2, PaddingMode.VALID);
             case SKIP -> x;
@@ -263,8 +264,19 @@ final class Nd4jNetwork
      */
     private SDVariable averagePool(SDVariable x, int kernel, int stride, int padding, PaddingMode mode)
     {
-        return graph.cnn().avgPooling2d(x, Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
-                .paddingMode(mode).divisor(Pooling2D.Divisor.EXCLUDE_PADDING).isNHWC(false).build());
+        return inChannelsLast(x, nhwc -> graph.cnn().avgPooling2d(nhwc, Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride)
+                .pH(padding).pW(padding).paddingMode(mode).divisor(Pooling2D.Divisor.EXCLUDE_PADDING).isNHWC(true).build()));
+    }
+
+    /**
+     * A pooling op run on the NHWC transpose of {@code x}, its result turned back to NCHW. ND4J hands
+     * NCHW pooling to oneDNN's reference kernel ({@code nchw_pooling}: 12.7% of the benchmark's
+     * meta-step samples for the reduction cell's max pools alone), NHWC pooling to its vectorised
+     * one; the two transposes are plain copies, a small fraction of that.
+     */
+    private static SDVariable inChannelsLast(SDVariable x, UnaryOperator<SDVariable> pool)
+    {
+        return pool.apply(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
     }
 
     /**
