@@ -75,13 +75,8 @@ final class DjlNetwork
                 }
                 nodes.add(sum);
             }
-            NDList concatenated = new NDList();
-            boolean concatenates = cell.outputNodes().size() > 1;
-            for (int index : cell.outputNodes()) {
-                NDArray node = nodes.get(index);
-                concatenated.add(concatenates ? memoryFormat.ownGradient(node) : node);
-            }
-            outputs.add(concatenates ? NDArrays.concat(concatenated, 1) : concatenated.get(0));
+            List<NDArray> concatenated = cell.outputNodes().stream().map(nodes::get).toList();
+            outputs.add(concatenated.size() == 1 ? concatenated.get(0) : memoryFormat.concatenateChannels(concatenated));
         }
         NDArray features = outputs.isEmpty() ? stem : outputs.get(outputs.size() - 1);
         if (description.head().isPresent()) {
