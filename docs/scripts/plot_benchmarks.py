@@ -52,7 +52,9 @@ def sweep(output, path):
             ax.bar(xs, [mine[p][key] for p in points if p in mine], width, label=who)
     for ax, title in zip(axes, ("tasks per second", "achieved GFLOP/s", "peak RSS (MB)")):
         ax.set_xticks(range(len(points)))
-        ax.set_xticklabels(points, rotation=45, ha="right")
+        # the peer has no workers: points it cannot run say so rather than show a missing bar
+        peer_points = {r["point"] for r in runs if not r["peer"].startswith("atnas")}
+        ax.set_xticklabels([p if p in peer_points else p + " (no peer)" for p in points], rotation=45, ha="right")
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
     axes[0].legend()
