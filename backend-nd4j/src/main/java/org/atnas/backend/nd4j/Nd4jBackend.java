@@ -1,6 +1,7 @@
 package org.atnas.backend.nd4j;
 
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 import org.atnas.api.BackendCapability;
@@ -29,6 +30,7 @@ public final class Nd4jBackend
     private final DataType dataType;
     private final NativeMemory memory;
     private final OpenMpThreads openMp;
+    private final boolean opTimes;
 
     /**
      * Starts ND4J.
@@ -41,6 +43,17 @@ public final class Nd4jBackend
      */
     public Nd4jBackend(int threads, int collectAboveMegabytes, int reuseMegabytes, DataType dataType)
     {
+        this(threads, collectAboveMegabytes, reuseMegabytes, dataType, false);
+    }
+
+    /**
+     * Starts ND4J, as {@link #Nd4jBackend(int, int, int, DataType)}.
+     *
+     * @param opTimes whether each supernet times its gradient passes' ops and logs where their time went when it closes (see {@link OpTimes})
+     */
+    public Nd4jBackend(int threads, int collectAboveMegabytes, int reuseMegabytes, DataType dataType, boolean opTimes)
+    {
+        this.opTimes = opTimes;
         this.dataType = requireNonNull(dataType, "dataType is null");
         this.memory = new NativeMemory(collectAboveMegabytes, reuseMegabytes);
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
@@ -77,7 +90,7 @@ public final class Nd4jBackend
     @Override
     public Supernet createSupernet(NetworkDescription supernet, MetaUpdate metaUpdate, long seed)
     {
-        return new Nd4jSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, memory, openMp, seed);
+        return new Nd4jSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, memory, openMp, opTimes ? Optional.of(new OpTimes()) : Optional.empty(), seed);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import org.atnas.api.network.Cell;
@@ -55,6 +56,15 @@ final class Nd4jNetwork
 
     /** @param pool what the gradient passes free into and allocate their op outputs from (see {@link ArrayPool}) */
     Nd4jNetwork(NetworkDescription description, DataType dataType, ArrayPool pool)
+    {
+        this(description, dataType, pool, Optional.empty());
+    }
+
+    /**
+     * @param pool what the gradient passes free into and allocate their op outputs from (see {@link ArrayPool})
+     * @param opTimes what times the gradient passes' ops, if anything
+     */
+    Nd4jNetwork(NetworkDescription description, DataType dataType, ArrayPool pool, Optional<OpTimes> opTimes)
     {
         this.description = requireNonNull(description, "description is null");
         this.pool = requireNonNull(pool, "pool is null");
@@ -112,6 +122,8 @@ final class Nd4jNetwork
             kept.add(graph.getGradForVariable(name).name());
         }
         this.passArrays = new PassArrays(kept, pool);
+        // the timer first: listeners run in order, so an op's time ends before PassArrays frees its inputs
+        opTimes.ifPresent(graph::addListeners);
         graph.addListeners(passArrays);
         this.gradient = graph.getFunction("grad");
         this.functions = List.of(graph, gradient);

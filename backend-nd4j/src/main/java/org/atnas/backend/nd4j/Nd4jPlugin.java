@@ -20,6 +20,8 @@ public final class Nd4jPlugin
             "ND4J frees native arrays only once the JVM has collected their Java objects: when the process's resident memory is above this many MB after a pass, a collection is requested (at most once a second); 0 never requests one.");
     static final Setting<Integer> REUSE = Setting.integer("nd4j.reuse-mb", 1024, 0, 1_048_576,
             "The workers keep up to this many MB (in all) of the arrays their gradient passes have freed and compute the next op outputs of the same shape into them, instead of new (zero-filled, page-faulting) allocations; 0 frees them at once.");
+    static final Setting<Boolean> OP_TIMES = Setting.bool("nd4j.op-times", false,
+            "Times every op of the gradient passes and, when the supernet closes (at the end of a run), logs where the passes' time went: per batch size, the time in ops and outside them (SameDiff's session), then the ops by total time. For profiling; two clock reads per op.");
     static final Setting<String> PRECISION = Setting.oneOf("nd4j.precision", "float32", List.of("float32", "float64"),
             "Floating-point precision of the supernet: float32, or float64 (slower; for gradient checks).");
 
@@ -34,7 +36,7 @@ public final class Nd4jPlugin
     {
         return List.of(ComponentFactory.of(WeightBackend.class, Nd4jBackend.NAME,
                 "ND4J SameDiff (CPU natives), weight-sharing supernet, first-order gradients",
-                List.of(THREADS, COLLECT_ABOVE, REUSE, PRECISION),
+                List.of(THREADS, COLLECT_ABOVE, REUSE, PRECISION, OP_TIMES),
                 this::create));
     }
 
@@ -46,6 +48,6 @@ public final class Nd4jPlugin
             case "float64" -> DataType.DOUBLE;
             default -> throw new IllegalArgumentException("Invalid value [" + precision + "] for key [" + PRECISION.key() + "]: expected float32 or float64");
         };
-        return new Nd4jBackend(context.get(THREADS), context.get(COLLECT_ABOVE), context.get(REUSE), dataType);
+        return new Nd4jBackend(context.get(THREADS), context.get(COLLECT_ABOVE), context.get(REUSE), dataType, context.get(OP_TIMES));
     }
 }

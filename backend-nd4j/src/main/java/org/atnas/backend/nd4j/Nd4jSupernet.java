@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.atnas.api.BackendWorker;
@@ -19,6 +20,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The supernet weights W as ND4J arrays by name, in PyTorch's layout, and Adam's state per name.
@@ -27,24 +30,28 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 final class Nd4jSupernet
         implements Supernet
 {
+    private static final Logger log = LoggerFactory.getLogger(Nd4jSupernet.class);
+
     private final NetworkDescription description;
     private final MetaUpdate metaUpdate;
     private final DataType dataType;
     private final NativeMemory memory;
     private final OpenMpThreads openMp;
+    private final Optional<OpTimes> opTimes;
     private final Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Map<String, INDArray> firstMoments = new HashMap<>();
     private final Map<String, INDArray> secondMoments = new HashMap<>();
     private final Map<String, Long> steps = new HashMap<>();
 
-    Nd4jSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, NativeMemory memory, OpenMpThreads openMp, long seed)
+    Nd4jSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, NativeMemory memory, OpenMpThreads openMp, Optional<OpTimes> opTimes, long seed)
     {
         this.description = description;
         this.metaUpdate = metaUpdate;
         this.dataType = dataType;
         this.memory = memory;
         this.openMp = openMp;
+        this.opTimes = opTimes;
         for (ParameterSpec spec : description.parameters()) {
             specs.put(spec.name(), spec);
             parameters.put(spec.name(), array(spec.initialValues(seed), spec));
@@ -64,6 +71,12 @@ final class Nd4jSupernet
     OpenMpThreads openMp()
     {
         return openMp;
+    }
+
+    /** What times the gradient passes' ops, if {@code nd4j.op-times} is on. */
+    Optional<OpTimes> opTimes()
+    {
+        return opTimes;
     }
 
     /** A worker's own copy of a parameter. */
@@ -197,5 +210,6 @@ final class Nd4jSupernet
     public void close()
     {
         // ND4J frees arrays when they are collected; nothing is held outside the heap's reach
+        opTimes.map(times -> times.report(20)).filter(report -> !report.isEmpty()).ifPresent(report -> log.info("{}", report.stripTrailing()));
     }
 }

@@ -2,7 +2,9 @@ package org.atnas.backend.nd4j;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.atnas.api.BackendWorker;
 import org.atnas.api.Gradient;
@@ -55,7 +57,7 @@ final class Nd4jWorker
             for (ParameterSpec parameter : subnet.parameters()) {
                 supernet.checkParameter(parameter);
             }
-            network = new Nd4jNetwork(subnet, supernet.dataType(), supernet.memory().pool());
+            network = new Nd4jNetwork(subnet, supernet.dataType(), supernet.memory().pool(), supernet.opTimes());
             compiled.put(subnet, network);
         }
         return new Nd4jSubnet(this, network);
@@ -97,8 +99,10 @@ final class Nd4jWorker
             }
             network.network.bind(values.arrays);
             network.network.beginPass(input, labels);
-            result = network.network.graph().calculateGradientsAndOutputs(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels),
-                    java.util.List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS), network.network.parameters());
+            Map<String, INDArray> placeholders = Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels);
+            Supplier<OutAndGrad> pass = () -> network.network.graph().calculateGradientsAndOutputs(placeholders, List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS),
+                    network.network.parameters());
+            result = supernet.opTimes().isPresent() ? supernet.opTimes().get().pass(batch.size(), pass) : pass.get();
             double value = result.getOutputs().get(Nd4jNetwork.LOSS).getDouble(0);
             predicted = result.getOutputs().get(Nd4jNetwork.LOGITS).argMax(1);
             int correct = 0;
