@@ -50,11 +50,12 @@ def sweep(output, path):
         xs = [i + offset for i, p in enumerate(points) if p in mine]
         for ax, key in zip(axes, ("tasks_per_s", "gflops", "peak_rss_mb")):
             ax.bar(xs, [mine[p][key] for p in points if p in mine], width, label=who)
+    # the peer has no workers: points it cannot run say so rather than show a missing bar
+    peer_points = {r["point"] for r in runs if not r["peer"].startswith("atnas")}
+    labels = [p if p in peer_points else p + " (no peer)" for p in points]
     for ax, title in zip(axes, ("tasks per second", "achieved GFLOP/s", "peak RSS (MB)")):
         ax.set_xticks(range(len(points)))
-        # the peer has no workers: points it cannot run say so rather than show a missing bar
-        peer_points = {r["point"] for r in runs if not r["peer"].startswith("atnas")}
-        ax.set_xticklabels([p if p in peer_points else p + " (no peer)" for p in points], rotation=45, ha="right")
+        ax.set_xticklabels(labels, rotation=45, ha="right")
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
     axes[0].legend()

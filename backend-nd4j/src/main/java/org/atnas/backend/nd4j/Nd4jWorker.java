@@ -102,7 +102,7 @@ final class Nd4jWorker
             Map<String, INDArray> placeholders = Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels);
             Supplier<OutAndGrad> pass = () -> network.network.graph().calculateGradientsAndOutputs(placeholders, List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS),
                     network.network.parameters());
-            result = supernet.opTimes().isPresent() ? supernet.opTimes().get().pass(batch.size(), pass) : pass.get();
+            result = supernet.opTimes().map(times -> times.pass(batch.size(), pass)).orElseGet(pass);
             double value = result.getOutputs().get(Nd4jNetwork.LOSS).getDouble(0);
             predicted = result.getOutputs().get(Nd4jNetwork.LOGITS).argMax(1);
             int correct = 0;
