@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The weight-sharing supernet on ND4J's SameDiff (CPU natives from Maven Central, or CUDA with
- * the {@code cuda} build profile). First order only: the inner loop's gradients are not
+ * The weight-sharing supernet on ND4J (CPU natives from Maven Central, or CUDA with the {@code cuda}
+ * build profile): the workers run libnd4j's ops eagerly, with backward steps of their own, or as
+ * SameDiff graphs ({@link Executor}). First order only: the inner loop's gradients are not
  * differentiable, so first-order MAML and Reptile run on it, second-order MAML does not.
  */
 public final class Nd4jBackend
@@ -31,6 +32,7 @@ public final class Nd4jBackend
     private final NativeMemory memory;
     private final OpenMpThreads openMp;
     private final boolean opTimes;
+    private final Executor.Kind executor;
 
     /**
      * Starts ND4J.
@@ -53,7 +55,18 @@ public final class Nd4jBackend
      */
     public Nd4jBackend(int threads, int collectAboveMegabytes, int reuseMegabytes, DataType dataType, boolean opTimes)
     {
+        this(threads, collectAboveMegabytes, reuseMegabytes, dataType, opTimes, Executor.Kind.EAGER);
+    }
+
+    /**
+     * Starts ND4J, as {@link #Nd4jBackend(int, int, int, DataType, boolean)}.
+     *
+     * @param executor how the workers compute their subnets: eagerly, op by op, or as SameDiff graphs (see {@link Executor})
+     */
+    Nd4jBackend(int threads, int collectAboveMegabytes, int reuseMegabytes, DataType dataType, boolean opTimes, Executor.Kind executor)
+    {
         this.opTimes = opTimes;
+        this.executor = requireNonNull(executor, "executor is null");
         this.dataType = requireNonNull(dataType, "dataType is null");
         this.memory = new NativeMemory(collectAboveMegabytes, reuseMegabytes);
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
@@ -90,7 +103,7 @@ public final class Nd4jBackend
     @Override
     public Supernet createSupernet(NetworkDescription supernet, MetaUpdate metaUpdate, long seed)
     {
-        return new Nd4jSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, memory, openMp, opTimes ? Optional.of(new OpTimes()) : Optional.empty(), seed);
+        return new Nd4jSupernet(requireNonNull(supernet, "supernet is null"), requireNonNull(metaUpdate, "metaUpdate is null"), dataType, memory, openMp, opTimes ? Optional.of(new OpTimes()) : Optional.empty(), executor, seed);
     }
 
     @Override

@@ -57,9 +57,9 @@ final class Nd4jHandles
             extends Handle
             implements Subnet
     {
-        final Nd4jNetwork network;
+        final Executor network;
 
-        Nd4jSubnet(Nd4jWorker worker, Nd4jNetwork network)
+        Nd4jSubnet(Nd4jWorker worker, Executor network)
         {
             super(worker);
             this.network = network;

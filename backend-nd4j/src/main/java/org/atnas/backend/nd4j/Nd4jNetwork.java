@@ -15,6 +15,7 @@ import org.atnas.api.network.Op;
 import org.atnas.api.network.ParameterSpec;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.enums.PadMode;
@@ -29,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A network description as one SameDiff graph, built once per architecture and worker: the input
+ * A network description as one SameDiff graph ({@code nd4j.executor = samediff}), built once per architecture and worker: the input
  * and the one-hot labels are placeholders, every parameter a variable whose array is swapped for
  * the weights of each call. Parameters keep PyTorch's layout ({@code [out, in, kH, kW]}); the graph
  * permutes conv weights to SameDiff's {@code [kH, kW, in, out]}, so gradients come back in the
@@ -38,6 +39,7 @@ import static java.util.Objects.requireNonNull;
  * (SameDiff's own batch norm has no working backward pass in 1.0.0-M2.1).
  */
 final class Nd4jNetwork
+        implements Executor
 {
     static final String INPUT = "input";
     static final String LABELS = "labels";
@@ -129,7 +131,8 @@ final class Nd4jNetwork
         this.functions = List.of(graph, gradient);
     }
 
-    NetworkDescription description()
+    @Override
+    public NetworkDescription description()
     {
         return description;
     }
@@ -139,9 +142,58 @@ final class Nd4jNetwork
         return graph;
     }
 
-    List<String> parameters()
+    @Override
+    public List<String> parameters()
     {
         return parameters;
+    }
+
+    @Override
+    public Result gradients(Map<String, INDArray> weights, INDArray input, int[] labels)
+    {
+        INDArray oneHot = Nd4j.zeros(input.dataType(), labels.length, description.classes());
+        OutAndGrad result = null;
+        try {
+            for (int i = 0; i < labels.length; i++) {
+                oneHot.putScalar(i, labels[i], 1.0);
+            }
+            bind(weights);
+            beginPass(input, oneHot);
+            result = graph.calculateGradientsAndOutputs(Map.of(INPUT, input, LABELS, oneHot), List.of(LOSS, LOGITS), parameters);
+            Map<String, INDArray> gradients = new LinkedHashMap<>();
+            for (String name : parameters) {
+                // the graph reuses its buffers in the next call: the gradient is copied out
+                gradients.put(name, result.getGradients().get(name).dup());
+            }
+            return new Result(result.getOutputs().get(LOSS).getDouble(0), Nd4jSupernet.floats(result.getOutputs().get(LOGITS)), gradients);
+        }
+        finally {
+            // what the pass returned and read is freed now, not when the collector finds it (the activations are the graph session's)
+            Nd4jArrays.close(oneHot);
+            if (result != null) {
+                Nd4jArrays.close(result.getOutputs().values());
+                Nd4jArrays.close(result.getGradients().values());
+            }
+            endPass();
+        }
+    }
+
+    @Override
+    public float[] logits(Map<String, INDArray> weights, INDArray input)
+    {
+        // the graph's loss needs labels to be fed; the logits do not depend on them
+        INDArray labels = Nd4j.zeros(input.dataType(), input.size(0), description.classes());
+        INDArray logits = null;
+        try {
+            bind(weights);
+            // an inference pass frees its arrays itself (SameDiff's session releases them as it goes): no beginPass here
+            logits = graph.output(Map.of(INPUT, input, LABELS, labels), LOGITS).get(LOGITS);
+            return Nd4jSupernet.floats(logits);
+        }
+        finally {
+            Nd4jArrays.close(labels);
+            Nd4jArrays.close(logits);
+        }
     }
 
     /** Makes the graph's variables read {@code weights} (no copy). */

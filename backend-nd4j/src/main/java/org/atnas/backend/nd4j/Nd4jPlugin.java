@@ -1,6 +1,7 @@
 package org.atnas.backend.nd4j;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.atnas.api.WeightBackend;
 import org.atnas.api.plugin.ApiVersion;
@@ -19,9 +20,11 @@ public final class Nd4jPlugin
     static final Setting<Integer> COLLECT_ABOVE = Setting.integer("nd4j.collect-above-mb", 1536, 0, 1_048_576,
             "ND4J frees native arrays only once the JVM has collected their Java objects: when the process's resident memory is above this many MB after a pass, a collection is requested (at most once a second); 0 never requests one.");
     static final Setting<Integer> REUSE = Setting.integer("nd4j.reuse-mb", 1024, 0, 1_048_576,
-            "The workers keep up to this many MB (in all) of the arrays their gradient passes have freed and compute the next op outputs of the same shape into them, instead of new (zero-filled, page-faulting) allocations; 0 frees them at once.");
+            "With nd4j.executor = samediff: the workers keep up to this many MB (in all) of the arrays their gradient passes have freed and compute the next op outputs of the same shape into them, instead of new (zero-filled, page-faulting) allocations; 0 frees them at once. The eager executor frees its arrays at once and allocates new ones (reuse ran no faster there).");
     static final Setting<Boolean> OP_TIMES = Setting.bool("nd4j.op-times", false,
-            "Times every op of the gradient passes and, when the supernet closes (at the end of a run), logs where the passes' time went: per batch size, the time in ops and outside them (SameDiff's session), then the ops by total time. For profiling; two clock reads per op.");
+            "Times every op of the gradient passes and, when the supernet closes (at the end of a run), logs where the passes' time went: per batch size, the time in ops and outside them (SameDiff's session, or the eager executor's Java and allocations), then the ops by total time. For profiling; two clock reads per op.");
+    static final Setting<String> EXECUTOR = Setting.oneOf("nd4j.executor", "eager", List.of("eager", "samediff"),
+            "How the workers compute a subnet: eager runs libnd4j's ops one after the other and its own backward steps; samediff builds a SameDiff graph per architecture and runs it in SameDiff's session (on the benchmark's meta-step 1.2 times as long, at 0.3 GB more memory).");
     static final Setting<String> PRECISION = Setting.oneOf("nd4j.precision", "float32", List.of("float32", "float64"),
             "Floating-point precision of the supernet: float32, or float64 (slower; for gradient checks).");
 
@@ -35,8 +38,8 @@ public final class Nd4jPlugin
     public List<ComponentFactory<?>> components()
     {
         return List.of(ComponentFactory.of(WeightBackend.class, Nd4jBackend.NAME,
-                "ND4J SameDiff (CPU natives), weight-sharing supernet, first-order gradients",
-                List.of(THREADS, COLLECT_ABOVE, REUSE, PRECISION, OP_TIMES),
+                "ND4J (oneDNN CPU natives; libnd4j's ops run eagerly, or as SameDiff graphs), weight-sharing supernet, first-order gradients",
+                List.of(THREADS, COLLECT_ABOVE, REUSE, PRECISION, EXECUTOR, OP_TIMES),
                 this::create));
     }
 
@@ -48,6 +51,7 @@ public final class Nd4jPlugin
             case "float64" -> DataType.DOUBLE;
             default -> throw new IllegalArgumentException("Invalid value [" + precision + "] for key [" + PRECISION.key() + "]: expected float32 or float64");
         };
-        return new Nd4jBackend(context.get(THREADS), context.get(COLLECT_ABOVE), context.get(REUSE), dataType, context.get(OP_TIMES));
+        Executor.Kind executor = Executor.Kind.valueOf(context.get(EXECUTOR).toUpperCase(Locale.ROOT));
+        return new Nd4jBackend(context.get(THREADS), context.get(COLLECT_ABOVE), context.get(REUSE), dataType, context.get(OP_TIMES), executor);
     }
 }

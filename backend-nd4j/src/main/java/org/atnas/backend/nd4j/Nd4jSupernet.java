@@ -38,14 +38,16 @@ final class Nd4jSupernet
     private final NativeMemory memory;
     private final OpenMpThreads openMp;
     private final Optional<OpTimes> opTimes;
+    private final Executor.Kind executor;
     private final Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Map<String, INDArray> firstMoments = new HashMap<>();
     private final Map<String, INDArray> secondMoments = new HashMap<>();
     private final Map<String, Long> steps = new HashMap<>();
 
-    Nd4jSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, NativeMemory memory, OpenMpThreads openMp, Optional<OpTimes> opTimes, long seed)
+    Nd4jSupernet(NetworkDescription description, MetaUpdate metaUpdate, DataType dataType, NativeMemory memory, OpenMpThreads openMp, Optional<OpTimes> opTimes, Executor.Kind executor, long seed)
     {
+        this.executor = executor;
         this.description = description;
         this.metaUpdate = metaUpdate;
         this.dataType = dataType;
@@ -71,6 +73,12 @@ final class Nd4jSupernet
     OpenMpThreads openMp()
     {
         return openMp;
+    }
+
+    /** How the workers compute their subnets ({@code nd4j.executor}). */
+    Executor.Kind executor()
+    {
+        return executor;
     }
 
     /** What times the gradient passes' ops, if {@code nd4j.op-times} is on. */

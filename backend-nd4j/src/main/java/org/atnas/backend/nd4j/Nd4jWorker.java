@@ -2,7 +2,6 @@ package org.atnas.backend.nd4j;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -18,7 +17,6 @@ import org.atnas.backend.nd4j.Nd4jHandles.Nd4jGradient;
 import org.atnas.backend.nd4j.Nd4jHandles.Nd4jLoss;
 import org.atnas.backend.nd4j.Nd4jHandles.Nd4jSubnet;
 import org.atnas.backend.nd4j.Nd4jHandles.Nd4jWeights;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,7 +28,7 @@ final class Nd4jWorker
         implements BackendWorker
 {
     private final Nd4jSupernet supernet;
-    private final Map<NetworkDescription, Nd4jNetwork> compiled = new HashMap<>();
+    private final Map<NetworkDescription, Executor> compiled = new HashMap<>();
     private boolean closed;
 
     Nd4jWorker(Nd4jSupernet supernet)
@@ -52,12 +50,15 @@ final class Nd4jWorker
     public Subnet compile(NetworkDescription subnet)
     {
         checkOpen();
-        Nd4jNetwork network = compiled.get(subnet);
+        Executor network = compiled.get(subnet);
         if (network == null) {
             for (ParameterSpec parameter : subnet.parameters()) {
                 supernet.checkParameter(parameter);
             }
-            network = new Nd4jNetwork(subnet, supernet.dataType(), supernet.memory().pool(), supernet.opTimes());
+            network = switch (supernet.executor()) {
+                case EAGER -> new EagerNetwork(subnet, supernet.opTimes());
+                case SAMEDIFF -> new Nd4jNetwork(subnet, supernet.dataType(), supernet.memory().pool(), supernet.opTimes());
+            };
             compiled.put(subnet, network);
         }
         return new Nd4jSubnet(this, network);
@@ -85,49 +86,33 @@ final class Nd4jWorker
         values.checkOpen();
         supernet.openMp().applyToCurrentThread();
         NetworkDescription description = network.network.description();
-        INDArray input = input(batch);
-        INDArray labels = Nd4j.zeros(supernet.dataType(), batch.size(), description.classes());
-        OutAndGrad result = null;
-        INDArray predicted = null;
-        try {
-            for (int i = 0; i < batch.size(); i++) {
-                int label = batch.labels()[i];
-                if (label < 0 || label >= description.classes()) {
-                    throw new IllegalArgumentException("Label " + label + " of image " + i + " is outside the subnet's " + description.classes() + " classes");
-                }
-                labels.putScalar(i, label, 1.0);
+        for (int i = 0; i < batch.size(); i++) {
+            int label = batch.labels()[i];
+            if (label < 0 || label >= description.classes()) {
+                throw new IllegalArgumentException("Label " + label + " of image " + i + " is outside the subnet's " + description.classes() + " classes");
             }
-            network.network.bind(values.arrays);
-            network.network.beginPass(input, labels);
-            Map<String, INDArray> placeholders = Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels);
-            Supplier<OutAndGrad> pass = () -> network.network.graph().calculateGradientsAndOutputs(placeholders, List.of(Nd4jNetwork.LOSS, Nd4jNetwork.LOGITS),
-                    network.network.parameters());
-            result = supernet.opTimes().map(times -> times.pass(batch.size(), pass)).orElseGet(pass);
-            double value = result.getOutputs().get(Nd4jNetwork.LOSS).getDouble(0);
-            predicted = result.getOutputs().get(Nd4jNetwork.LOGITS).argMax(1);
+        }
+        INDArray input = input(batch);
+        try {
+            Supplier<Executor.Result> pass = () -> network.network.gradients(values.arrays, input, batch.labels());
+            Executor.Result result = supernet.opTimes().map(times -> times.pass(batch.size(), pass)).orElseGet(pass);
+            int classes = description.classes();
             int correct = 0;
             for (int i = 0; i < batch.size(); i++) {
-                if (predicted.getInt(i) == batch.labels()[i]) {
+                int predicted = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (result.logits()[i * classes + c] > result.logits()[i * classes + predicted]) {
+                        predicted = c;
+                    }
+                }
+                if (predicted == batch.labels()[i]) {
                     correct++;
                 }
             }
-            Map<String, INDArray> gradient = new LinkedHashMap<>();
-            for (String name : network.network.parameters()) {
-                // the graph reuses its buffers in the next call: the gradient is copied out
-                gradient.put(name, result.getGradients().get(name).dup());
-            }
-            return new Nd4jLoss(this, values, gradient, value, (double) correct / batch.size());
+            return new Nd4jLoss(this, values, result.gradients(), result.loss(), (double) correct / batch.size());
         }
         finally {
-            // what the pass returned and read is freed now, not when the collector finds it (the activations are the graph session's)
             Nd4jArrays.close(input);
-            Nd4jArrays.close(labels);
-            Nd4jArrays.close(predicted);
-            if (result != null) {
-                Nd4jArrays.close(result.getOutputs().values());
-                Nd4jArrays.close(result.getGradients().values());
-            }
-            network.network.endPass();
             supernet.memory().afterPass();
         }
     }
@@ -147,21 +132,12 @@ final class Nd4jWorker
         network.checkOpen();
         values.checkOpen();
         supernet.openMp().applyToCurrentThread();
-        NetworkDescription description = network.network.description();
         INDArray input = input(batch);
-        // the graph's loss needs labels to be fed; the logits do not depend on them
-        INDArray labels = Nd4j.zeros(supernet.dataType(), batch.size(), description.classes());
-        INDArray logits = null;
         try {
-            network.network.bind(values.arrays);
-            // an inference pass frees its arrays itself (SameDiff's session releases them as it goes): no beginPass here
-            logits = network.network.graph().output(Map.of(Nd4jNetwork.INPUT, input, Nd4jNetwork.LABELS, labels), Nd4jNetwork.LOGITS).get(Nd4jNetwork.LOGITS);
-            return Nd4jSupernet.floats(logits);
+            return network.network.logits(values.arrays, input);
         }
         finally {
             Nd4jArrays.close(input);
-            Nd4jArrays.close(labels);
-            Nd4jArrays.close(logits);
         }
     }
 

@@ -22,7 +22,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 /**
  * Where the gradient passes' time goes ({@code nd4j.op-times}): each op's wall time from just before
  * it runs to just after, summed by op name, and each pass's, by batch size. A pass's time outside
- * its ops is SameDiff's session: dependency tracking, shape functions, output allocation. Shared
+ * its ops is, with SameDiff, its session (dependency tracking, shape functions, output allocation);
+ * eagerly, Java, allocations and frees, and the few untimed copies and per-channel sums. Shared
  * by the graphs of all workers of a backend; each thread times its own ops.
  */
 final class OpTimes
@@ -63,10 +64,14 @@ final class OpTimes
     @Override
     public void opExecution(SameDiff graph, At at, MultiDataSet batch, SameDiffOp op, OpContext context, INDArray[] outputs)
     {
-        long[] state = current.get();
-        long elapsed = System.nanoTime() - state[0];
-        ops.computeIfAbsent(op.getOp().opName(), name -> new Total()).add(elapsed);
-        opsInPasses.computeIfAbsent((int) state[1], size -> new LongAdder()).add(elapsed);
+        op(op.getOp().opName(), System.nanoTime() - current.get()[0]);
+    }
+
+    /** Counts {@code elapsed} nanoseconds of op {@code name}, run by this thread in its current pass. */
+    void op(String name, long elapsed)
+    {
+        ops.computeIfAbsent(name, key -> new Total()).add(elapsed);
+        opsInPasses.computeIfAbsent((int) current.get()[1], size -> new LongAdder()).add(elapsed);
     }
 
     /** Runs {@code pass}, a gradient pass over {@code batchSize} images, and times it. */

@@ -4,7 +4,7 @@ import org.atnas.api.WeightBackend;
 import org.atnas.backend.conformance.WeightBackendConformance;
 import org.nd4j.linalg.api.buffer.DataType;
 
-/** The conformance kit on ND4J. */
+/** The conformance kit on ND4J with its default executor, eager ({@code nd4j.executor = eager}). */
 class Nd4jBackendTest
         extends WeightBackendConformance
 {

@@ -16,4 +16,13 @@ class Nd4jPluginTest
         assertThat(Nd4jPlugin.PRECISION.parse("float64")).isEqualTo("float64");
         assertThatThrownBy(() -> Nd4jPlugin.PRECISION.parse("float16")).hasMessage("one of [float32, float64]");
     }
+
+    @Test
+    void theExecutorIsEagerUnlessSameDiffIsChosen()
+    {
+        assertThat(Nd4jPlugin.EXECUTOR.key()).isEqualTo("nd4j.executor");
+        assertThat(Nd4jPlugin.EXECUTOR.defaultValue()).contains("eager");
+        assertThat(Nd4jPlugin.EXECUTOR.parse("samediff")).isEqualTo("samediff");
+        assertThatThrownBy(() -> Nd4jPlugin.EXECUTOR.parse("graph")).hasMessage("one of [eager, samediff]");
+    }
 }
