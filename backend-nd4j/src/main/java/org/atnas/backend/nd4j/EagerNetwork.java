@@ -18,6 +18,7 @@ import org.atnas.api.network.ParameterSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -282,7 +283,7 @@ final class EagerNetwork
             int size = dilation * (kernel - 1) + 1;
             INDArray taps = zeros(size, size, channels, 1);
             INDArrayIndex spread = NDArrayIndex.interval(0, dilation, size);
-            taps.get(spread, spread, NDArrayIndex.all(), NDArrayIndex.all()).assign(weight.array.permute(2, 3, 0, 1));
+            time("assign", () -> taps.get(spread, spread, NDArrayIndex.all(), NDArrayIndex.all()).assign(weight.array.permute(2, 3, 0, 1)));
             int padding = dilation * (kernel - 1) / 2;
             int[] arguments = {size, size, stride, stride, padding, padding, 1, 1, VALID, NCHW, LIBND4J_WEIGHTS};
             long[] in = x.array.shape();
@@ -371,7 +372,7 @@ final class EagerNetwork
                 if (x.needsGradient) {
                     INDArray[] correction = {x.array, channelWeight(a), Nd4j.create(c, new long[] {channels}, dataType)};
                     INDArray linear = exec("depthwise_conv2d", correction, new INDArray[] {like(x.array)}, CHANNEL_SCALE)[0];
-                    dx.addi(linear);
+                    time("add", () -> dx.addi(linear));
                     free(linear);
                     free(correction[1]);
                     free(correction[2]);
@@ -397,10 +398,10 @@ final class EagerNetwork
             INDArrayIndex[] read = {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(1, 2, shape[2]), NDArrayIndex.interval(1, 2, shape[3])};
             INDArrayIndex[] written = {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, shape[2] / 2), NDArrayIndex.interval(0, shape[3] / 2)};
             INDArray y = zeros(shape[0], shape[1], height, width);
-            y.get(written).assign(x.array.get(read));
+            time("assign", () -> y.get(written).assign(x.array.get(read)));
             return record(y, x.needsGradient, List.of(), dy -> {
                 INDArray dx = zeros(shape);
-                dx.get(read).assign(dy.get(written));
+                time("assign", () -> dx.get(read).assign(dy.get(written)));
                 accumulate(x, dx);
             });
         }
@@ -423,7 +424,7 @@ final class EagerNetwork
             }
             INDArray y = exec("add", new INDArray[] {terms.get(0).array, terms.get(1).array}, new INDArray[] {like(terms.get(0).array)})[0];
             for (Value term : terms.subList(2, terms.size())) {
-                y.addi(term.array);
+                time("add", () -> y.addi(term.array));
             }
             return record(y, terms.stream().anyMatch(term -> term.needsGradient), List.of(), dy -> terms.forEach(term -> accumulate(term, dy)));
         }
@@ -452,14 +453,16 @@ final class EagerNetwork
             Value weight = weight(NetworkDescription.CLASSIFIER_PREFIX + ".weight");
             Value bias = weight(NetworkDescription.CLASSIFIER_PREFIX + ".bias");
             long[] shape = features.array.shape();
-            INDArray pooled = features.array.mean(2, 3);
-            INDArray y = pooled.mmul(weight.array.transpose()).addiRowVector(bias.array);
+            INDArray pooled = time("mean", () -> features.array.mean(2, 3));
+            INDArray y = time("classifier", () -> pooled.mmul(weight.array.transpose()).addiRowVector(bias.array));
             return record(y, true, List.of(pooled), dy -> {
-                accumulate(weight, dy.transpose().mmul(pooled));
-                accumulate(bias, dy.sum(0));
+                accumulate(weight, time("classifier", () -> dy.transpose().mmul(pooled)));
+                accumulate(bias, time("classifier", () -> dy.sum(0)));
                 if (features.needsGradient) {
-                    INDArray dPooled = dy.mmul(weight.array).divi(shape[2] * shape[3]);
-                    INDArray dx = dPooled.reshape(shape[0], shape[1], 1, 1).broadcast(shape);
+                    INDArray dPooled = time("classifier", () -> dy.mmul(weight.array).divi(shape[2] * shape[3]));
+                    // a broadcast copy along the first two dimensions: INDArray.broadcast tiles element by element, 2-3 ms a query pass
+                    INDArray dx = allocate(shape);
+                    time("broadcast", () -> Nd4j.exec(new BroadcastCopyOp(dx, dPooled, dx, 0, 1)));
                     free(dPooled);
                     accumulate(features, dx);
                 }
@@ -487,7 +490,8 @@ final class EagerNetwork
                 return;
             }
             if (holders.get(value.gradient) == 1) {
-                value.gradient.addi(gradient);
+                INDArray sum = value.gradient;
+                time("add", () -> sum.addi(gradient));
             }
             else {
                 INDArray sum = exec("add", new INDArray[] {value.gradient, gradient}, new INDArray[] {like(gradient)})[0];
@@ -607,13 +611,15 @@ final class EagerNetwork
 
         private INDArray zeros(long... shape)
         {
-            return allocate(shape).assign(0);
+            INDArray zeros = allocate(shape);
+            return time("assign", () -> zeros.assign(0));
         }
 
         /** A dense copy of a view. */
         private INDArray copy(INDArray view)
         {
-            return allocate(view.shape()).assign(view);
+            INDArray copy = allocate(view.shape());
+            return time("assign", () -> copy.assign(view));
         }
 
         /** A dense copy of {@code x} with its dimensions in the order {@code dimensions}. */
