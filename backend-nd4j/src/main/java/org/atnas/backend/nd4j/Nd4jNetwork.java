@@ -15,8 +15,8 @@ import org.atnas.api.network.Op;
 import org.atnas.api.network.ParameterSpec;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.enums.PadMode;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,11 +30,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A network description as one SameDiff graph ({@code nd4j.executor = samediff}), built once per architecture and worker: the input
- * and the one-hot labels are placeholders, every parameter a variable whose array is swapped for
- * the weights of each call. Parameters keep PyTorch's layout ({@code [out, in, kH, kW]}); the graph
- * permutes conv weights to SameDiff's {@code [kH, kW, in, out]}, so gradients come back in the
- * layout of the description and of the safetensors files. Each op kind is written as the
+ * A network description as one SameDiff graph ({@code nd4j.executor = samediff}), built once per
+ * architecture and worker: the input and the one-hot labels are placeholders, every parameter a
+ * variable whose array is swapped for the weights of each call. Parameters keep PyTorch's layout
+ * ({@code [out, in, kH, kW]}); the graph permutes conv weights to SameDiff's {@code [kH, kW, in,
+ * out]}, so gradients come back in the layout of the description and of the safetensors files. Each op kind is written as the
  * {@link org.atnas.api.network.OpKind} Javadoc specifies it; batch norm is built from primitive ops
  * (SameDiff's own batch norm has no working backward pass in 1.0.0-M2.1).
  */

@@ -23,7 +23,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * Where the gradient passes' time goes ({@code nd4j.op-times}): each op's wall time from just before
  * it runs to just after, summed by op name, and each pass's, by batch size. A pass's time outside
  * its ops is, with SameDiff, its session (dependency tracking, shape functions, output allocation);
- * eagerly, Java, allocations and frees, and the few untimed copies and per-channel sums. Shared
+ * eagerly, Java, allocating and freeing arrays, and reading batch norm's per-channel sums. Shared
  * by the graphs of all workers of a backend; each thread times its own ops.
  */
 final class OpTimes
