@@ -1,6 +1,7 @@
 package org.atnas.backend.nd4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -281,7 +282,8 @@ final class EagerNetwork
         {
             long channels = weight.array.size(0);
             int size = dilation * (kernel - 1) + 1;
-            INDArray taps = zeros(size, size, channels, 1);
+            // only a spread kernel has gaps to clear; an undilated one is overwritten whole
+            INDArray taps = dilation > 1 ? zeros(size, size, channels, 1) : allocate(size, size, channels, 1);
             INDArrayIndex spread = NDArrayIndex.interval(0, dilation, size);
             time("assign", () -> taps.get(spread, spread, NDArrayIndex.all(), NDArrayIndex.all()).assign(weight.array.permute(2, 3, 0, 1)));
             int padding = dilation * (kernel - 1) / 2;
@@ -645,7 +647,7 @@ final class EagerNetwork
                 builder.addOutputs(outputs);
             }
             if (floats.length > 0) {
-                builder.addFloatingPointArguments(java.util.Arrays.stream(floats).boxed().toArray(Double[]::new));
+                builder.addFloatingPointArguments(Arrays.stream(floats).boxed().toArray(Double[]::new));
             }
             DynamicCustomOp custom = builder.build();
             return time(op, () -> Nd4j.exec(custom));
