@@ -462,7 +462,7 @@ final class EagerNetwork
                 accumulate(bias, time("classifier", () -> dy.sum(0)));
                 if (features.needsGradient) {
                     INDArray dPooled = time("classifier", () -> dy.mmul(weight.array).divi(shape[2] * shape[3]));
-                    // a broadcast copy along the first two dimensions: INDArray.broadcast tiles element by element, 2-3 ms a query pass
+                    // a broadcast copy along the first two dimensions: INDArray.broadcast tiles element by element, about 20 ms a pass
                     INDArray dx = allocate(shape);
                     time("broadcast", () -> Nd4j.exec(new BroadcastCopyOp(dx, dPooled, dx, 0, 1)));
                     free(dPooled);
